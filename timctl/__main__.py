@@ -1,0 +1,3 @@
+from timctl.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""Per-invocation state: global options, settings, the client, terminal behaviour, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from timctl.rest.errors import UsageError
+
+_local_notice_shown = False
+
+
+def is_tty(stream: Any) -> bool:
+    """TIMCTL_FORCE_TTY=1/0 overrides detection (tests, `script`, pagers)."""
+    forced = os.environ.get("TIMCTL_FORCE_TTY")
+    if forced is not None:
+        return forced not in ("", "0", "false", "no")
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+@dataclass
+class AppContext:
+    profile: str | None = None
+    output: str | None = None
+    query: str | None = None
+    fields: str | None = None
+    region: str | None = None
+    endpoint: str | None = None
+    dry_run: bool = False
+    yes: bool = False
+    verbose: int = 0
+    timeout: float | None = None
+    rate: float | None = None
+    max_attempts: int | None = None
+    _settings: Any = field(default=None, repr=False)
+    _client: Any = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ settings and client
+
+    def settings(self) -> Any:
+        if self._settings is None:
+            from timctl import config
+
+            flags = {
+                "region": self.region, "endpoint": self.endpoint, "output": self.output,
+                "timeout": self.timeout, "rate": self.rate, "max_attempts": self.max_attempts,
+            }
+            self._settings = config.resolve(flags, self.profile)
+            if self._settings.implicit_local:
+                self._notice_local()
+        return self._settings
+
+    def client(self) -> Any:
+        if self._client is None:
+            from timctl.rest.client import Client, Credentials
+
+            s = self.settings()
+            base_url = s.base_url
+            creds = Credentials(s.sdkappid, s.admin, s.secret_key(can_prompt=self.can_prompt))
+            self._client = Client(
+                base_url, creds,
+                timeout=s.get("timeout"), max_attempts=s.get("max_attempts"),
+                rate=s.get("rate"), log=self.log, verbosity=self.verbose,
+            )
+        return self._client
+
+    def _notice_local(self) -> None:
+        global _local_notice_shown
+        if not _local_notice_shown:
+            from timctl.config import local_db_path
+
+            _local_notice_shown = True
+            self.log(f"timctl: no profile configured: using the embedded emulator "
+                     f"(db {local_db_path()}); `timctl config init` points timctl at "
+                     "Tencent Cloud")
+
+    # ------------------------------------------------------------------ calling
+
+    def call(self, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Send one request; with --dry-run print it instead and return None."""
+        client = self.client()
+        if self.dry_run:
+            click.echo(json.dumps(client.preview(name, body), ensure_ascii=False))
+            return None
+        return client.call(name, body)
+
+    def call_chunked(
+        self, name: str, items: Sequence[Any], make_body: Callable[[list[Any]], dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """One call per chunk of `items`, sized to the endpoint's documented batch maximum."""
+        ep = self.client().endpoint(name)
+        size = ep.batch_max or len(items) or 1
+        responses = []
+        for start in range(0, len(items), size):
+            resp = self.call(name, make_body(list(items[start:start + size])))
+            if resp is not None:
+                responses.append(resp)
+        return responses
+
+    # ------------------------------------------------------------------ terminal
+
+    @property
+    def can_prompt(self) -> bool:
+        return is_tty(sys.stdin) and is_tty(sys.stdout)
+
+    def confirm(self, question: str) -> None:
+        """Ask on a terminal; require --yes when nobody can answer."""
+        if self.yes or self.dry_run:
+            return
+        if not self.can_prompt:
+            raise UsageError(f"{question.rstrip('?')}: refusing without --yes "
+                             "(not running on a terminal)")
+        if not click.confirm(question, default=False, err=True):
+            raise click.Abort()
+
+    def log(self, text: str) -> None:
+        from timctl.rest.redact import REDACT
+
+        click.echo(REDACT(text), err=True)
+
+    # ------------------------------------------------------------------ output
+
+    def output_format(self, default: str | None = None) -> str:
+        if self.output:
+            return self.output
+        env = os.environ.get("TIMCTL_OUTPUT")
+        if env:
+            return env
+        if self._settings is not None and self._settings.get("output"):
+            return str(self._settings.get("output"))
+        if default:
+            return default
+        from timctl.output import default_format
+
+        return default_format(is_tty(sys.stdout))
+
+    def emit(self, data: Any, columns: Sequence[str] | None = None,
+             default_format: str | None = None) -> None:
+        from timctl.output import parse_fields, render
+
+        render(data, self.output_format(default_format), query=self.query,
+               fields=parse_fields(self.fields), columns=columns,
+               out=click.get_text_stream("stdout"))
+
+
+def read_ids(args: Iterable[str]) -> list[str]:
+    """IDs from arguments; `-` reads one per line from stdin (blank lines and # skipped)."""
+    ids: list[str] = []
+    for arg in args:
+        if arg == "-":
+            for line in click.get_text_stream("stdin"):
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    ids.append(line)
+        else:
+            ids.append(arg)
+    if not ids:
+        raise UsageError("no IDs given")
+    return ids

@@ -1,0 +1,1 @@
+"""The signed REST client. No Click in here."""

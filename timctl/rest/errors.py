@@ -1,0 +1,101 @@
+"""Errors the client raises, each carrying its documented exit code."""
+
+from __future__ import annotations
+
+from timctl import exit_codes
+
+# Codes worth retrying: throttling, and the documented "server timeout / busy, retry" codes.
+RETRYABLE_CODES = frozenset({
+    60007, 60011, 60014, 60018, 60019,  # rate limited / busy
+    70169, 70202, 70500,  # account service timeout / internal
+    20004, 20005,  # message service network / internal error, retry
+    30007, 50005,  # relationship / conversation timeout
+    90992, 90994, 90995, 91000,  # message service internal, "retry"
+    10002,  # group service internal error, retry
+})
+
+# Codes that mean the admin identity or its UserSig was refused.
+AUTH_CODES = frozenset({
+    60004, 60005, 60006, 60010, 60012, 60016, 60020, 60021,
+    70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70114,
+    70403, 90009, 40004, 30004, 50003, 10007,
+})
+
+HINTS: dict[int, str] = {
+    60006: "check the profile's sdkappid and region",
+    60007: "lower --rate or let retries (--max-attempts) absorb it",
+    60010: "the admin (identifier) must be an App Admin configured in the console",
+    60011: "lower --rate or let retries (--max-attempts) absorb it",
+    70001: "the admin UserSig expired: check the machine clock",
+    70003: "the UserSig is garbled",
+    70009: "the secret key does not belong to this SDKAppID: check the profile's secret key",
+    70013: "the UserSig was made for another identifier",
+    70014: "the UserSig was made for another SDKAppID",
+    70016: "the app lives in another data center: check --region",
+    70020: "the app lives in another data center, or the SDKAppID is wrong: check --region",
+    70403: "the admin (identifier) must be an App Admin configured in the console",
+}
+
+
+class TimError(Exception):
+    """Any failure timctl reports as one line on stderr with a documented exit code."""
+
+    exit_code = exit_codes.ERROR
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class UsageError(TimError):
+    exit_code = exit_codes.USAGE
+
+
+class ConfigError(TimError):
+    exit_code = exit_codes.CONFIG
+
+
+class NetworkError(TimError):
+    exit_code = exit_codes.NETWORK
+
+
+def meaning(code: int, endpoint: str | None = None) -> str:
+    """The documented meaning of an ErrorCode, per endpoint first, then common."""
+    from timctl.rest import error_codes
+
+    if endpoint and code in error_codes.BY_ENDPOINT.get(endpoint, {}):
+        return error_codes.BY_ENDPOINT[endpoint][code]
+    return error_codes.COMMON.get(code, "")
+
+
+class ApiError(TimError):
+    """The API answered ErrorCode != 0."""
+
+    def __init__(self, code: int, info: str, endpoint: str | None = None,
+                 response: dict | None = None) -> None:
+        self.code = code
+        self.info = info
+        self.endpoint = endpoint
+        self.response = response or {}
+        self.meaning = meaning(code, endpoint)
+        self.hint = HINTS.get(code, "")
+        super().__init__(self._text())
+
+    @property
+    def exit_code(self) -> int:  # type: ignore[override]
+        return exit_codes.AUTH if self.code in AUTH_CODES else exit_codes.API
+
+    @property
+    def retryable(self) -> bool:
+        return self.code in RETRYABLE_CODES
+
+    def _text(self) -> str:
+        where = f"{self.endpoint}: " if self.endpoint else ""
+        parts = [f"{where}error {self.code}"]
+        if self.meaning:
+            parts.append(self.meaning)
+        if self.info and self.info.lower() not in self.meaning.lower():
+            parts.append(f"({self.info})")
+        text = " ".join([parts[0] + ":", *parts[1:]]) if len(parts) > 1 else parts[0]
+        return f"{text}; hint: {self.hint}" if self.hint else text
