@@ -138,8 +138,13 @@ class ConfigFile:
 
         try:
             doc = yaml.safe_load(path.read_text()) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read config: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark else str(path)
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise ConfigError(f"{where}: cannot read config: {problem}") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("profiles", {}), dict):
             raise ConfigError(f"{path}: not a timctl config (expected a 'profiles' mapping)")
         profiles = {str(k): dict(v or {}) for k, v in (doc.get("profiles") or {}).items()}

@@ -62,13 +62,15 @@ class LazyGroup(click.Group):
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"timctl: error: {message}", err=True)
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.echo(f"timctl: error: {one_line}", err=True)
     sys.exit(code)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="timctl")
-@click.option("-p", "--profile", envvar="TIMCTL_PROFILE", help="Profile to use [env TIMCTL_PROFILE].")
+@click.option("-p", "--profile", envvar="TIMCTL_PROFILE",
+              help="Profile to use [env TIMCTL_PROFILE].")
 @click.option("-o", "--output", type=click.Choice(["table", "json", "yaml", "jsonl", "csv"]),
               help="Output format. Default: table on a terminal, json when piped.")
 @click.option("--query", metavar="JMESPATH", help="Filter/reshape the result (JMESPath).")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import click
 
+from timctl import endpoints
 from timctl.cli.context import AppContext
 from timctl.cli.options import dry_run_option, output_options, pass_app
 from timctl.rest.errors import UsageError
@@ -42,15 +44,13 @@ def api() -> None:
 @pass_app
 def list_(app: AppContext, service: str | None) -> None:
     """List the endpoint table: rate limit, batch field and size, paging."""
-    from timctl.endpoints import ENDPOINTS
-
     rows = [
         {
             "endpoint": e.name, "rate": e.rate, "batch_field": e.batch_field,
             "batch_max": e.batch_max, "pagination": e.pagination, "summary": e.summary,
             **({"rate_note": e.rate_note} if e.rate_note else {}),
         }
-        for e in ENDPOINTS
+        for e in endpoints.ENDPOINTS
         if service is None or e.service == service
     ]
     if service and not rows:
@@ -68,8 +68,9 @@ def list_(app: AppContext, service: str | None) -> None:
 def call(app: AppContext, data: str | None) -> None:
     """Call SERVICE/COMMAND with a JSON body; prints the whole response."""
     name = click.get_current_context().info_name or ""
+    if endpoints.get(name) is None:  # refuse before reading config or sending anything
+        raise UsageError(f"unknown endpoint {name!r} (see: timctl api list)")
     body = _read_body(data)
-    app.client().endpoint(name)  # unknown endpoints fail here, before anything is sent
     resp = app.call(name, body)
     if resp is not None:
         app.emit(resp, default_format="json")
@@ -79,7 +80,7 @@ def _read_body(data: str | None) -> dict[str, Any]:
     if data is None:
         return {}
     if data == "-":
-        source, text = "stdin", click.get_text_stream("stdin").read()
+        source, text = "stdin", sys.stdin.read()
     elif data.startswith("@"):
         source = data[1:]
         try:

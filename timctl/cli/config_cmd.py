@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -44,7 +45,7 @@ def init(app: AppContext, name: str, sdkappid: int | None, admin: str | None,
              "secret_key_file": secret_key_file, "secret_key_cmd": secret_key_cmd}
     profile.update({k: v for k, v in given.items() if v is not None})
     if secret_key_stdin:
-        profile["secret_key"] = click.get_text_stream("stdin").read().strip()
+        profile["secret_key"] = sys.stdin.read().strip()
     interactive = app.can_prompt
     if "sdkappid" not in profile:
         if not interactive:
@@ -142,7 +143,7 @@ def set_(app: AppContext, key: str, value: str) -> None:
         if app.can_prompt:
             value = click.prompt("Secret key (hidden)", hide_input=True)
         else:
-            value = click.get_text_stream("stdin").read().strip()
+            value = sys.stdin.read().strip()
     cfg, name = _editable_profile(app)
     cfg.profiles[name][key] = config.coerce(key, value)
     cfg.save()

@@ -149,7 +149,7 @@ class AppContext:
 
         render(data, self.output_format(default_format), query=self.query,
                fields=parse_fields(self.fields), columns=columns,
-               out=click.get_text_stream("stdout"))
+               out=sys.stdout)
 
 
 def read_ids(args: Iterable[str]) -> list[str]:
@@ -157,7 +157,7 @@ def read_ids(args: Iterable[str]) -> list[str]:
     ids: list[str] = []
     for arg in args:
         if arg == "-":
-            for line in click.get_text_stream("stdin"):
+            for line in sys.stdin:
                 line = line.strip()
                 if line and not line.startswith("#"):
                     ids.append(line)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Any
 
 import click
@@ -94,7 +95,7 @@ def verify(app: AppContext, sig: str, user_id: str | None) -> None:
 
 
 def _read_sig(arg: str) -> str:
-    return click.get_text_stream("stdin").read().strip() if arg == "-" else arg.strip()
+    return sys.stdin.read().strip() if arg == "-" else arg.strip()
 
 
 def _describe(d: sigs.DecodedSig) -> dict[str, Any]:

@@ -55,7 +55,8 @@ class Client:
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        self.endpoint_url = base_url.rstrip("/")
+        self._base: str | None = None  # where requests go; set with the session
         self.credentials = credentials
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
@@ -123,8 +124,19 @@ class Client:
     @property
     def session(self) -> Any:
         if self._session is None:
-            self._session = new_session(self.base_url)
+            from timctl.rest.transport import open_session
+
+            self._session, self._base = open_session(self.endpoint_url)
         return self._session
+
+    @property
+    def base_url(self) -> str:
+        if self._base is None:
+            if self._session is None:
+                self.session  # noqa: B018  # opening the session decides the base URL
+            else:
+                self._base = self.endpoint_url
+        return self._base  # type: ignore[return-value]
 
     def admin_usersig(self) -> str:
         """The admin UserSig, reused within the process and renewed before it expires."""
@@ -182,35 +194,12 @@ class Client:
         return data
 
     def _host(self) -> str:
-        parts = urlsplit(self.base_url)
-        return parts.netloc or self.base_url
+        parts = urlsplit(self.endpoint_url)
+        return parts.netloc or self.endpoint_url
 
     def _log(self, level: int, text: str) -> None:
         if self.log is not None and self.verbosity >= level:
             self.log(REDACT(text))
-
-
-def new_session(base_url: str) -> Any:
-    """A pooled requests.Session; `emulator:PATH` mounts the in-process emulator."""
-    import requests
-    from requests.adapters import HTTPAdapter
-
-    session = requests.Session()
-    session.headers["User-Agent"] = _user_agent()
-    pooled = HTTPAdapter(pool_connections=4, pool_maxsize=64)
-    session.mount("https://", pooled)
-    session.mount("http://", pooled)
-    if base_url.startswith("emulator:"):
-        from timctl.emulator import mount_in_process
-
-        mount_in_process(session, base_url)
-    return session
-
-
-def _user_agent() -> str:
-    from timctl import __version__
-
-    return f"timctl/{__version__}"
 
 
 def _retryable(exc: Exception) -> bool:

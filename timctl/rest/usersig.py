@@ -135,10 +135,7 @@ def parse_duration(text: str) -> int:
     units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
     t = text.strip().lower()
     try:
-        if t and t[-1] in units:
-            value = int(t[:-1]) * units[t[-1]]
-        else:
-            value = int(t)
+        value = int(t[:-1]) * units[t[-1]] if t and t[-1] in units else int(t)
     except ValueError:
         raise ValueError(f"invalid duration {text!r} (use e.g. 180d, 12h, 30m, 3600)") from None
     if value <= 0:
