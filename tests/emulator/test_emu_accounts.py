@@ -1,0 +1,235 @@
+"""Account services: import (single and batch), check, delete, kick, online status, and the
+edition rules (Trial cap, paid-edition delete gate and re-import block)."""
+
+from __future__ import annotations
+
+import pytest
+
+from timctl import endpoints
+
+IMPORT = "im_open_login_svc/account_import"
+MULTI = "im_open_login_svc/multiaccount_import"
+DELETE = "im_open_login_svc/account_delete"
+CHECK = "im_open_login_svc/account_check"
+KICK = "im_open_login_svc/kick"
+ONLINE = "openim/query_online_status"
+GET = "profile/portrait_get"
+DAY = 86400
+
+
+def nick_and_image(api, user):
+    doc = api.ok(GET, {"To_Account": [user],
+                       "TagList": ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"]})
+    return {i["Tag"]: i["Value"] for i in doc["UserProfileItem"][0]["ProfileItem"]}
+
+
+class TestAccountImport:
+    def test_imports_and_is_idempotent(self, api, store, info):
+        api.ok(IMPORT, {"UserID": "alice"})
+        api.ok(IMPORT, {"UserID": "alice"})
+        assert store.list_accounts(info.sdkappid).count("alice") == 1
+
+    def test_nick_and_face_url_become_profile_fields(self, api):
+        api.ok(IMPORT, {"UserID": "alice", "Nick": "Alice", "FaceUrl": "https://x/a.png"})
+        assert nick_and_image(api, "alice") == {"Tag_Profile_IM_Nick": "Alice",
+                                                "Tag_Profile_IM_Image": "https://x/a.png"}
+
+    def test_reimport_overwrites_given_fields_only(self, api):
+        api.ok(IMPORT, {"UserID": "alice", "Nick": "Alice", "FaceUrl": "u1"})
+        api.ok(IMPORT, {"UserID": "alice", "Nick": "Ally"})
+        assert nick_and_image(api, "alice") == {"Tag_Profile_IM_Nick": "Ally",
+                                                "Tag_Profile_IM_Image": "u1"}
+
+    @pytest.mark.parametrize("body", [
+        {}, {"UserID": ""}, {"UserID": 7}, {"UserID": "x" * 33}, {"UserID": "é" * 17},
+        {"Identifier": "alice"}, {"UserID": "alice", "Nick": 5},
+    ])
+    def test_bad_parameters_are_70402(self, api, body):
+        assert api.code(IMPORT, body) == 70402
+        assert api.imported("alice") == {"alice": False}
+
+    def test_user_id_limit_is_32_bytes(self, api):
+        api.ok(IMPORT, {"UserID": "é" * 16})  # 32 bytes in UTF-8
+        assert api.imported("é" * 16) == {"é" * 16: True}
+
+    def test_profile_value_over_500_bytes_is_40601_and_imports_nothing(self, api):
+        assert api.code(IMPORT, {"UserID": "alice", "Nick": "n" * 501}) == 40601
+        assert api.imported("alice") == {"alice": False}
+        api.ok(IMPORT, {"UserID": "alice", "Nick": "n" * 500})
+
+
+class TestMultiaccountImport:
+    def test_old_format_with_duplicates_and_a_bad_id(self, api):
+        long_id = "x" * 33
+        doc = api.ok(MULTI, {"Accounts": ["a1", "a2", "a2", long_id, ""]})
+        assert doc["FailAccounts"] == [long_id, ""]
+        assert api.imported("a1", "a2", long_id) == {"a1": True, "a2": True, long_id: False}
+
+    def test_new_format_sets_profiles(self, api):
+        doc = api.ok(MULTI, {"AccountList": [
+            {"UserID": "a1", "Nick": "One", "FaceUrl": "u1"}, {"UserID": "a2"},
+            {"UserID": "a3", "Nick": "n" * 501},
+        ]})
+        assert doc["FailAccounts"] == ["a3"]
+        assert nick_and_image(api, "a1") == {"Tag_Profile_IM_Nick": "One",
+                                             "Tag_Profile_IM_Image": "u1"}
+        assert api.imported("a2", "a3") == {"a2": True, "a3": False}
+
+    def test_both_formats_in_one_request(self, api):
+        api.ok(MULTI, {"Accounts": ["a1"], "AccountList": [{"UserID": "a2"}]})
+        assert api.imported("a1", "a2") == {"a1": True, "a2": True}
+
+    def test_batch_limit_comes_from_the_endpoint_table(self, api):
+        limit = endpoints.get(MULTI).batch_max
+        ids = [f"u{i}" for i in range(limit + 1)]
+        assert api.code(MULTI, {"Accounts": ids}) == 70402
+        assert not any(api.imported(*ids).values())
+        assert api.ok(MULTI, {"Accounts": ids[:limit]})["FailAccounts"] == []
+
+    @pytest.mark.parametrize("body", [
+        {}, {"Accounts": "a1"}, {"Accounts": []}, {"Accounts": ["a1", 2]},
+        {"AccountList": [{"Nick": "x"}]}, {"AccountList": ["a1"]},
+        {"AccountList": [{"UserID": "a1", "FaceUrl": 1}]},
+    ])
+    def test_malformed_requests_are_70402(self, api, body):
+        assert api.code(MULTI, body) == 70402
+        assert api.imported("a1") == {"a1": False}
+
+
+class TestAccountCheckAndDelete:
+    def test_check_reports_imported_and_not_imported(self, api):
+        api.import_users("a1")
+        doc = api.ok(CHECK, {"CheckItem": [{"UserID": "a1"}, {"UserID": "zz"}]})
+        assert doc["ResultItem"] == [
+            {"UserID": "a1", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "Imported"},
+            {"UserID": "zz", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "NotImported"},
+        ]
+
+    @pytest.mark.parametrize("name", [CHECK, DELETE])
+    @pytest.mark.parametrize("field_value", [None, [], "a1", [{"UserID": 1}], ["a1"]])
+    def test_malformed_items_are_70402(self, api, name, field_value):
+        field = endpoints.get(name).batch_field
+        body = {} if field_value is None else {field: field_value}
+        assert api.code(name, body) == 70402
+
+    @pytest.mark.parametrize("name", [CHECK, DELETE])
+    def test_more_than_batch_max_is_70402(self, api, name):
+        ep = endpoints.get(name)
+        items = [{"UserID": f"u{i}"} for i in range(ep.batch_max + 1)]
+        assert api.code(name, {ep.batch_field: items}) == 70402
+
+    def test_delete_reports_per_item_and_removes_all_user_data(self, api):
+        api.ok(IMPORT, {"UserID": "a1", "Nick": "One"})
+        doc = api.ok(DELETE, {"DeleteItem": [{"UserID": "a1"}, {"UserID": "ghost"},
+                                             {"UserID": "a1"}]})
+        assert doc["ResultItem"] == [
+            {"ResultCode": 0, "ResultInfo": "", "UserID": "a1"},
+            {"ResultCode": 70107, "ResultInfo": "Err_TLS_PT_Open_Login_Account_Not_Exist",
+             "UserID": "ghost"},
+            {"ResultCode": 70107, "ResultInfo": "Err_TLS_PT_Open_Login_Account_Not_Exist",
+             "UserID": "a1"},
+        ]
+        assert api.imported("a1") == {"a1": False}
+        api.ok(IMPORT, {"UserID": "a1"})  # Developer edition: re-import allowed at once
+        assert nick_and_image(api, "a1") == {}  # the old profile went with the account
+
+
+class TestEditions:
+    def test_trial_holds_100_accounts(self, api, store, info):
+        store.set_edition(info.sdkappid, "trial")
+        api.import_users(*[f"u{i}" for i in range(99)])
+        api.ok(IMPORT, {"UserID": "u99"})
+        assert api.code(IMPORT, {"UserID": "u100"}) == 70398
+        api.ok(IMPORT, {"UserID": "u5"})  # re-importing an existing one is fine
+        doc = api.call(MULTI, {"Accounts": ["u100", "u101"]})
+        assert (doc["ErrorCode"], doc["FailAccounts"]) == (70398, ["u100", "u101"])
+        api.ok(DELETE, {"DeleteItem": [{"UserID": "u0"}]})  # Trial may delete ...
+        doc = api.ok(MULTI, {"Accounts": ["u100", "u101"]})  # ... which frees one place
+        assert doc["FailAccounts"] == ["u101"]
+
+    def test_paid_edition_refuses_delete_unless_enabled(self, api, store, info):
+        api.import_users("a1")
+        store.set_edition(info.sdkappid, "pro")
+        assert api.code(DELETE, {"DeleteItem": [{"UserID": "a1"}]}) == 71000
+        assert api.imported("a1") == {"a1": True}
+        store.set_edition(info.sdkappid, "pro", allow_account_delete=True)
+        api.ok(DELETE, {"DeleteItem": [{"UserID": "a1"}]})
+        assert api.imported("a1") == {"a1": False}
+
+    @pytest.mark.parametrize("edition", ["pro", "ultimate", "enterprise"])
+    def test_paid_edition_blocks_reimport_for_90_days(self, api, store, info, clock, edition):
+        store.set_edition(info.sdkappid, edition, allow_account_delete=True)
+        api.import_users("a1")
+        api.ok(DELETE, {"DeleteItem": [{"UserID": "a1"}]})
+        assert api.code(IMPORT, {"UserID": "a1"}) == 70399
+        assert api.ok(MULTI, {"Accounts": ["a1", "a2"]})["FailAccounts"] == ["a1"]
+        clock.advance(91 * DAY)
+        api.ok(IMPORT, {"UserID": "a1", "FaceUrl": "u"}, usersig=api.signed(expire=200 * DAY))
+
+
+class TestKick:
+    def test_kick_needs_an_existing_account(self, api):
+        assert api.code(KICK, {"UserID": "ghost"}) == 70107
+        assert api.code(KICK, {}) == 70402
+        assert api.code(KICK, {"UserID": ["a", "b"]}) == 70402
+
+    def test_kick_logs_the_user_out(self, api):
+        api.import_users("a1")
+        assert api.control("online", {"UserID": "a1", "Platform": "Android",
+                                      "Status": "Online"}).status_code == 200
+        assert api.ok(ONLINE, {"To_Account": ["a1"]})["QueryResult"][0]["Status"] == "Online"
+        api.ok(KICK, {"UserID": "a1"})
+        assert api.ok(ONLINE, {"To_Account": ["a1"]})["QueryResult"][0]["Status"] == "Offline"
+
+
+class TestQueryOnlineStatus:
+    def test_never_logged_in_is_offline_and_unknown_is_in_error_list(self, api):
+        api.import_users("a1", "a2")
+        doc = api.ok(ONLINE, {"To_Account": ["a1", "ghost", "a2"]})
+        assert doc["QueryResult"] == [{"To_Account": "a1", "Status": "Offline"},
+                                      {"To_Account": "a2", "Status": "Offline"}]
+        assert doc["ErrorList"] == [{"To_Account": "ghost", "ErrorCode": 70107}]
+
+    def test_all_unknown_fails(self, api):
+        doc = api.call(ONLINE, {"To_Account": ["ghost"]})
+        assert (doc["ActionStatus"], doc["ErrorCode"]) == ("FAIL", 70107)
+        assert doc["ErrorList"] == [{"To_Account": "ghost", "ErrorCode": 70107}]
+
+    def test_detail_only_when_asked(self, api):
+        api.import_users("a1", "a2")
+        api.control("online", {"UserID": "a1", "Platform": "iPhone", "Status": "PushOnline"})
+        api.control("online", {"UserID": "a1", "Platform": "Web", "Status": "Online"})
+        plain = api.ok(ONLINE, {"To_Account": ["a1", "a2"]})["QueryResult"]
+        assert plain == [{"To_Account": "a1", "Status": "Online"},
+                         {"To_Account": "a2", "Status": "Offline"}]
+        for flag in (0, True, "1"):
+            doc = api.ok(ONLINE, {"To_Account": ["a1"], "IsNeedDetail": flag})
+            assert "Detail" not in doc["QueryResult"][0]
+        detail = api.ok(ONLINE, {"To_Account": ["a1", "a2"], "IsNeedDetail": 1})["QueryResult"]
+        assert detail == [
+            {"To_Account": "a1", "Status": "Online",
+             "Detail": [{"Platform": "Web", "Status": "Online"},
+                        {"Platform": "iPhone", "Status": "PushOnline"}]},
+            {"To_Account": "a2", "Status": "Offline"},
+        ]
+
+    def test_push_online_lapses_after_7_days(self, api, clock):
+        api.import_users("a1")
+        api.control("online", {"UserID": "a1", "Platform": "iPhone", "Status": "PushOnline"})
+        sig = api.signed(expire=30 * DAY)
+        doc = api.ok(ONLINE, {"To_Account": ["a1"]}, usersig=sig)
+        assert doc["QueryResult"][0]["Status"] == "PushOnline"
+        clock.advance(8 * DAY)
+        doc = api.ok(ONLINE, {"To_Account": ["a1"]}, usersig=sig)
+        assert doc["QueryResult"][0]["Status"] == "Offline"
+
+    @pytest.mark.parametrize(("body", "code"), [
+        ({"To_Account": []}, 90001), ({}, 90003), ({"To_Account": "a1"}, 90003),
+        ({"To_Account": ["a1", 5]}, 90003),
+    ])
+    def test_request_errors(self, api, body, code):
+        assert api.code(ONLINE, body) == code
+
+    def test_more_than_500_is_90011(self, api):
+        limit = endpoints.get(ONLINE).batch_max
+        assert api.code(ONLINE, {"To_Account": [f"u{i}" for i in range(limit + 1)]}) == 90011

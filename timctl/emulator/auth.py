@@ -1,0 +1,96 @@
+"""Gateway authentication: the common query parameters, the admin UserSig, App Admin rights.
+
+Checks run in the order the gateway documents its codes: sdkappid (60012 missing, 60006 not a
+number, 70020 unknown app), the other parameters (60002; 70002 for an empty usersig), the
+signature (70003/70014/70013/70009/70001), then the identifier must be an App Admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from timctl.emulator.services import ApiFail
+from timctl.emulator.store import AppInfo, Store
+from timctl.rest import usersig
+
+UINT32_MAX = 2**32 - 1
+
+# Each service documents its own "App Admin permission required" code.
+_ADMIN_CODES = {
+    "im_open_login_svc": 70403,
+    "openim": 90009,
+    "profile": 40004,
+    "sns": 30004,
+    "recentcontact": 50003,
+}
+GROUP_ADMIN_CODE = 10007
+GATEWAY_ADMIN_CODE = 60010
+
+
+@dataclass(frozen=True)
+class Caller:
+    app: AppInfo
+    identifier: str
+
+
+def first(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    return values[0] if values else None
+
+
+def authenticate(params: Mapping[str, list[str]], store: Store, service: str,
+                 now: float) -> Caller:
+    """The app and admin behind a request, or ApiFail with the gateway's code."""
+    app = _app(params, store)
+    identifier, sig = _common_params(params)
+    decoded, problem = usersig.verify(sig, secret_key=app.secret_key, sdkappid=app.sdkappid,
+                                      user_id=identifier, now=now)
+    if problem is not None:
+        raise ApiFail(problem.code, usersig.SIG_ERROR_TEXT[problem])
+    assert decoded is not None
+    kicked = store.kicked_at(app.sdkappid, identifier)
+    if kicked is not None and decoded.issued_at < kicked:
+        # documented: kick invalidates UserSigs issued before it
+        raise ApiFail(70001, "UserSig was issued before the account was kicked; sign a new one")
+    if identifier not in app.admins:
+        raise ApiFail(admin_code(service),
+                      f"identifier {identifier!r} is not an App Admin: admin permission required")
+    return Caller(app, identifier)
+
+
+def admin_code(service: str) -> int:
+    if service in _ADMIN_CODES:
+        return _ADMIN_CODES[service]
+    if "group" in service:  # group_open_http_svc, million_group_open_http_svc, ...
+        return GROUP_ADMIN_CODE
+    return GATEWAY_ADMIN_CODE
+
+
+def _app(params: Mapping[str, list[str]], store: Store) -> AppInfo:
+    raw = first(params, "sdkappid")
+    if raw is None or raw == "":
+        raise ApiFail(60012, "sdkappid is missing from the URL")
+    if not raw.isascii() or not raw.isdigit() or int(raw) > UINT32_MAX:
+        raise ApiFail(60006, f"SDKAppID invalid: {raw!r}")
+    app = store.get_app(int(raw))
+    if app is None:
+        raise ApiFail(70020, f"SDKAppID {raw} not found")
+    return app
+
+
+def _common_params(params: Mapping[str, list[str]]) -> tuple[str, str]:
+    identifier, sig = first(params, "identifier"), first(params, "usersig")
+    if not identifier:
+        raise ApiFail(60002, "HTTP parse Error: identifier is missing from the URL")
+    if sig is None:
+        raise ApiFail(60002, "HTTP parse Error: usersig is missing from the URL")
+    if sig == "":
+        raise ApiFail(70002, usersig.SIG_ERROR_TEXT[usersig.SigError.EMPTY])
+    random = first(params, "random")
+    if random is None or not random.isascii() or not random.isdigit() \
+            or int(random) > UINT32_MAX:
+        raise ApiFail(60002, "HTTP parse Error: random must be a 32-bit unsigned integer")
+    if first(params, "contenttype") != "json":
+        raise ApiFail(60002, "HTTP parse Error: contenttype must be json")
+    return identifier, sig
