@@ -46,8 +46,9 @@ def list_(app: AppContext, service: str | None) -> None:
     """List the endpoint table: rate limit, batch field and size, paging."""
     rows = [
         {
-            "endpoint": e.name, "rate": e.rate, "batch_field": e.batch_field,
-            "batch_max": e.batch_max, "pagination": e.pagination, "summary": e.summary,
+            "endpoint": e.name, "rate": int(e.rate) if e.rate == int(e.rate) else e.rate,
+            "batch_field": e.batch_field, "batch_max": e.batch_max,
+            "pagination": e.pagination, "summary": e.summary,
             **({"rate_note": e.rate_note} if e.rate_note else {}),
         }
         for e in endpoints.ENDPOINTS

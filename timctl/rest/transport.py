@@ -25,6 +25,8 @@ def open_session(endpoint: str) -> tuple[Any, str]:
     session.mount("https://", pooled)
     session.mount("http://", pooled)
     if not endpoint.startswith(EMULATOR_PREFIX):
+        if _is_loopback(endpoint):
+            session.trust_env = False  # an HTTP(S)_PROXY must not capture local calls
         return session, endpoint.rstrip("/")
 
     from timctl.emulator.adapter import EmulatorAdapter
@@ -34,3 +36,10 @@ def open_session(endpoint: str) -> tuple[Any, str]:
     db = endpoint[len(EMULATOR_PREFIX):]
     session.mount("emulator://", EmulatorAdapter(EmulatorApp(Store(db))))
     return session, IN_PROCESS_BASE
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")
