@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from timctl.rest import usersig
+
 SIG_LIKE = re.compile(r"eJ[A-Za-z0-9*_\-]{40,}")  # zlib+base64 UserSig shape
 
 
@@ -22,6 +24,9 @@ def test_no_secret_in_any_output(run, served_profile) -> None:  # type: ignore[n
     go("-vv", "-p", "emu", "--dry-run", "api", "profile/portrait_get", "-d", "{}")
     go("-p", "emu", "-o", "json", "config", "show", "--show-origin")
     go("-p", "emu", "-o", "yaml", "config", "list")
+    go("-p", "emu", "-o", "json", "usersig", "verify", usersig.generate(
+        served_profile.sdkappid, key, "someone"), "--user", "someone")
+    go("-o", "json", "emulator", "info", "--db", str(served_profile.db))
     served_profile.app.faults.fail_next = 1
     go("-vv", "-p", "emu", "users", "check", "s2")
     # wrong key: the auth failure must not echo the sig either

@@ -141,3 +141,11 @@ def test_client_with_wrong_key_exits_auth(run, served, tmp_path) -> None:  # typ
     assert r.code == 4
     assert "70009" in r.err and "secret key" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_gen_and_verify_on_the_embedded_profile(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("-p", "local", "usersig", "gen", "app_user", "--expire", "1d")
+    assert r.code == 0, r.err
+    sig = r.out.strip()
+    assert run("-p", "local", "usersig", "verify", sig, "--user", "app_user").code == 0
+    assert run("-p", "local", "usersig", "verify", sig, "--user", "other").code == 13
