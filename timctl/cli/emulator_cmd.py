@@ -75,9 +75,10 @@ def serve(host: str, port: int, db: Path | None, sdkappid: int | None, admin: st
                f"  SDKAppID    {info.sdkappid}\n"
                f"  admin       {admin}\n"
                f"  secret key  {'(from ' + secret_key_file + ')' if key else info.secret_key}\n"
-               "Point timctl at it:\n"
-               f"  timctl config init emu --endpoint {url} --sdkappid {info.sdkappid} "
-               f"--admin {admin} --secret-key-stdin <<< \"$KEY\"\n"
+               "Point timctl (or your scripts) at it:\n"
+               f"  export TIMCTL_ENDPOINT={url} TIMCTL_SDKAPPID={info.sdkappid} "
+               f"TIMCTL_ADMIN={admin} TIMCTL_SECRET_KEY="
+               f"{'$(cat ' + secret_key_file + ')' if key else info.secret_key}\n"
                "Ctrl-C stops it.")
     try:
         server.serve_forever()
