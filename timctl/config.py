@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from timctl.rest.errors import ConfigError
+from timctl.rest.transport import EMULATOR_PREFIX
 
 LOCAL_PROFILE = "local"
 LOCAL_SDKAPPID = 1400000000
 DEFAULT_ADMIN = "administrator"
-EMULATOR_SCHEME = "emulator:"  # endpoint "emulator:PATH" = in-process emulator on DB at PATH
 
 # Region name -> (primary domain, standby domain). From the REST API overview page.
 REGIONS: dict[str, tuple[str, str | None]] = {
@@ -254,7 +254,7 @@ def local_profile_values() -> dict[str, Any]:
     return {
         "sdkappid": LOCAL_SDKAPPID,
         "admin": DEFAULT_ADMIN,
-        "endpoint": EMULATOR_SCHEME + str(local_db_path()),
+        "endpoint": EMULATOR_PREFIX + str(local_db_path()),
     }
 
 

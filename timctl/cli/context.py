@@ -132,6 +132,8 @@ class AppContext:
     def output_format(self, default: str | None = None) -> str:
         if self.output:
             return self.output
+        # Read here too (config.resolve also does): commands that never call the API should
+        # not resolve a profile, which would open the emulator or announce the local profile.
         env = os.environ.get("TIMCTL_OUTPUT")
         if env:
             return env

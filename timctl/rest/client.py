@@ -56,7 +56,9 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.endpoint_url = base_url.rstrip("/")
-        self._base: str | None = None  # where requests go; set with the session
+        self._session = session
+        # Where requests go: the endpoint itself, unless the transport says otherwise.
+        self._base: str | None = self.endpoint_url if session is not None else None
         self.credentials = credentials
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
@@ -65,7 +67,6 @@ class Client:
         self.verbosity = verbosity
         self.limiter = limiter or RateLimiter()
         self._sleep = sleep
-        self._session = session
         self._sig: tuple[str, float] | None = None
         self._sig_lock = threading.Lock()
         REDACT.add(credentials.secret_key)
@@ -132,10 +133,7 @@ class Client:
     @property
     def base_url(self) -> str:
         if self._base is None:
-            if self._session is None:
-                self.session  # noqa: B018  # opening the session decides the base URL
-            else:
-                self._base = self.endpoint_url
+            self.session  # noqa: B018  # opening the transport decides the base URL
         return self._base  # type: ignore[return-value]
 
     def admin_usersig(self) -> str:
