@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from timctl.rest.client import Client, Credentials
-from timctl.rest.errors import ApiError, NetworkError, UsageError
+from timctl.errors import ApiError, NetworkError, UsageError
 from timctl.rest.ratelimit import RateLimiter
 
 

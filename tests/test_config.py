@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from timctl import config
-from timctl.rest.errors import ConfigError
+from timctl.errors import ConfigError
 
 
 def write_profile(run, name="prod", *extra: str) -> None:  # type: ignore[no-untyped-def]

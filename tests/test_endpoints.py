@@ -6,7 +6,7 @@ import pytest
 
 from timctl import endpoints
 from timctl.endpoints import ENDPOINTS, PAGINATION_STYLES, get, services
-from timctl.rest import error_codes
+from timctl import error_codes
 
 
 def test_enough_rows() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from timctl.rest import usersig
+from timctl import usersig
 
 SIG_LIKE = re.compile(r"eJ[A-Za-z0-9*_\-]{40,}")  # zlib+base64 UserSig shape
 

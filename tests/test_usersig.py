@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from timctl.rest import usersig
+from timctl import usersig
 
 KEY = "a" * 64
 OTHER_KEY = "b" * 64

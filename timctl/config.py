@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from timctl.rest.errors import ConfigError
+from timctl.errors import ConfigError
 from timctl.rest.transport import EMULATOR_PREFIX
 
 LOCAL_PROFILE = "local"

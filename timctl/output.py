@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from timctl.rest.errors import UsageError
+from timctl.errors import UsageError
 
 FORMATS = ("table", "json", "yaml", "jsonl", "csv")
 

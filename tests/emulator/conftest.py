@@ -21,7 +21,7 @@ from timctl.emulator.app import EmulatorApp
 from timctl.emulator.faults import Faults
 from timctl.emulator.server import make_server
 from timctl.emulator.store import AppInfo, Store
-from timctl.rest import usersig
+from timctl import usersig
 
 ADMIN = "administrator"
 DEFAULT = object()  # "use the normal value" for a query parameter; None leaves it out

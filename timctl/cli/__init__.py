@@ -50,7 +50,7 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             _fail("interrupted", exit_codes.INTERRUPTED)
         except Exception as exc:  # one line, never a traceback
-            from timctl.rest.errors import TimError
+            from timctl.errors import TimError
             from timctl.rest.redact import REDACT
 
             if isinstance(exc, TimError):

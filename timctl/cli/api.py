@@ -11,7 +11,7 @@ import click
 from timctl import endpoints
 from timctl.cli.context import AppContext
 from timctl.cli.options import dry_run_option, output_options, pass_app
-from timctl.rest.errors import UsageError
+from timctl.errors import UsageError
 
 
 class ApiGroup(click.Group):
@@ -48,7 +48,7 @@ def list_(app: AppContext, service: str | None) -> None:
         {
             "endpoint": e.name, "rate": int(e.rate) if e.rate == int(e.rate) else e.rate,
             "batch_field": e.batch_field, "batch_max": e.batch_max,
-            "pagination": e.pagination, "summary": e.summary,
+            "paging": "yes" if e.paging else "", "retry": e.retry, "summary": e.summary,
             **({"rate_note": e.rate_note} if e.rate_note else {}),
         }
         for e in endpoints.ENDPOINTS
@@ -56,7 +56,7 @@ def list_(app: AppContext, service: str | None) -> None:
     ]
     if service and not rows:
         raise UsageError(f"no endpoints for service {service!r}")
-    app.emit(rows, columns=["endpoint", "rate", "batch_field", "batch_max", "pagination",
+    app.emit(rows, columns=["endpoint", "rate", "batch_field", "batch_max", "paging", "retry",
                             "summary"])
 
 

@@ -10,7 +10,7 @@ import click
 from timctl import config
 from timctl.cli.context import AppContext
 from timctl.cli.options import output_options, pass_app, yes_option
-from timctl.rest.errors import ConfigError, UsageError
+from timctl.errors import ConfigError, UsageError
 
 
 @click.group("config")

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from timctl.rest.errors import UsageError
+from timctl.errors import UsageError
 
 _local_notice_shown = False
 

@@ -8,7 +8,7 @@ import click
 
 from timctl.cli.context import AppContext
 from timctl.cli.options import output_options, pass_app, yes_option
-from timctl.rest.errors import UsageError
+from timctl.errors import UsageError
 
 EDITIONS = ("trial", "developer", "pro", "ultimate", "enterprise")
 

@@ -11,8 +11,8 @@ import click
 from timctl import exit_codes
 from timctl.cli.context import AppContext
 from timctl.cli.options import output_options, pass_app
-from timctl.rest import usersig as sigs
-from timctl.rest.errors import UsageError
+from timctl import usersig as sigs
+from timctl.errors import UsageError
 
 VERIFY_EXIT = {
     sigs.SigError.EMPTY: exit_codes.SIG_UNREADABLE,

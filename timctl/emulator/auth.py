@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from timctl.emulator.services import ApiFail
 from timctl.emulator.store import AppInfo, Store
-from timctl.rest import usersig
+from timctl import usersig
 
 UINT32_MAX = 2**32 - 1
 

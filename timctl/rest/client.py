@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from timctl import endpoints
-from timctl.rest import usersig
-from timctl.rest.errors import ApiError, NetworkError, UsageError
+from timctl import usersig
+from timctl.errors import ApiError, NetworkError, UsageError
 from timctl.rest.ratelimit import RateLimiter
 from timctl.rest.redact import REDACT, REDACTED
 

@@ -62,7 +62,7 @@ class NetworkError(TimError):
 
 def meaning(code: int, endpoint: str | None = None) -> str:
     """The documented meaning of an ErrorCode, per endpoint first, then common."""
-    from timctl.rest import error_codes
+    from timctl import error_codes
 
     if endpoint and code in error_codes.BY_ENDPOINT.get(endpoint, {}):
         return error_codes.BY_ENDPOINT[endpoint][code]

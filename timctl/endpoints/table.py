@@ -1,50 +1,28 @@
-"""THE table of REST endpoints. No other module spells an endpoint path.
+"""The endpoint rows (being split into one module per service family).
 
-Each row: service/command, the documented rate limit (calls per second per app), the request
-field that carries a batch and its documented maximum, and how the endpoint pages. The client
-(rate limiter), the bulk runner (chunk size), the emulator (routing, rate limits) and
-`timctl api list` all read it.
+Transitional: rows are written with `_e(...)` in the foundation's flat form and converted to
+`spec.Endpoint` here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-DEFAULT_RATE = 200.0  # calls/s per API per app unless the API page says otherwise
+from timctl.endpoints.spec import Batch, Endpoint, Paging
 
-# Pagination styles:
-#   none      one call answers everything
-#   cursor    request field `cursor[0]` takes the response field `cursor[1]` until it is 0/empty
-#   offset    request Offset/StartIndex + Limit; stop when fewer than Limit come back
-#   time      admin_getroammsg style: walk back with MaxTime/LastMsgKey until Complete == 1
-#   sequence  group history style: ReqMsgSeq walks down until IsFinished == 1
-PAGINATION_STYLES = ("none", "cursor", "offset", "time", "sequence")
+_CURSOR_DONE = {"offset": "short_page", "time": "flag", "sequence": "flag"}
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    service: str
-    command: str
-    summary: str
-    rate: float = DEFAULT_RATE  # documented calls/s per app; the client limiter uses it
-    batch_field: str | None = None  # request field that carries the list of items
-    batch_max: int | None = None  # documented maximum items per call in batch_field
-    pagination: str = "none"
-    cursor: tuple[str, str] | None = None  # (request field, response field) for paging
-    rate_note: str = ""  # extra documented limits the per-second rate cannot express
-
-    @property
-    def name(self) -> str:
-        return f"{self.service}/{self.command}"
-
-    @property
-    def path(self) -> str:
-        return f"/v4/{self.service}/{self.command}"
-
-
-def _e(name: str, summary: str, **kw: object) -> Endpoint:
+def _e(name: str, summary: str, *, batch_field: str | None = None,
+       batch_max: int | None = None, pagination: str = "none",
+       cursor: tuple[str, str] | None = None, **kw: Any) -> Endpoint:
     service, command = name.split("/")
-    return Endpoint(service, command, summary, **kw)  # type: ignore[arg-type]
+    batch = Batch(batch_field, batch_max) if batch_field else None
+    paging = None
+    if pagination != "none":
+        paging = Paging(items="", carry=(cursor,) if cursor else (),
+                        done=_CURSOR_DONE.get(pagination, "cursor_empty"))  # type: ignore[arg-type]
+    return Endpoint(service, command, summary, batch=batch, paging=paging, **kw)
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -347,17 +325,3 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     _e("openim_console_http_svc/desk_get_robot_list", "List Desk customer-service robots",
        rate=5),
 )
-
-_BY_NAME: dict[str, Endpoint] = {e.name: e for e in ENDPOINTS}
-
-
-def get(name: str) -> Endpoint | None:
-    """The endpoint called `service/command` (a leading `v4/` or `/` is tolerated)."""
-    key = name.strip().strip("/")
-    if key.startswith("v4/"):
-        key = key[3:]
-    return _BY_NAME.get(key)
-
-
-def services() -> list[str]:
-    return sorted({e.service for e in ENDPOINTS})
