@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from timctl.rest.client import Client, Credentials
 from timctl.errors import ApiError, NetworkError, UsageError
+from timctl.rest.client import Client, Credentials
 from timctl.rest.ratelimit import RateLimiter
 
 

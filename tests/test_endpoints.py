@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from timctl import endpoints
+from timctl import endpoints, error_codes
 from timctl.endpoints import ENDPOINTS, PAGINATION_STYLES, get, services
-from timctl import error_codes
 
 
 def test_enough_rows() -> None:

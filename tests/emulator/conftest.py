@@ -14,14 +14,13 @@ from unittest import mock
 import pytest
 import requests
 
-from timctl import endpoints
+from timctl import endpoints, usersig
 from timctl.emulator import DEFAULT_SDKAPPID
 from timctl.emulator.adapter import EmulatorAdapter
 from timctl.emulator.app import EmulatorApp
 from timctl.emulator.faults import Faults
 from timctl.emulator.server import make_server
 from timctl.emulator.store import AppInfo, Store
-from timctl import usersig
 
 ADMIN = "administrator"
 DEFAULT = object()  # "use the normal value" for a query parameter; None leaves it out

@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from timctl import exit_codes
+from timctl import usersig as sigs
 from timctl.cli.context import AppContext
 from timctl.cli.options import output_options, pass_app
-from timctl import usersig as sigs
 from timctl.errors import UsageError
 
 VERIFY_EXIT = {

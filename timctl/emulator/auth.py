@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from timctl import usersig
 from timctl.emulator.services import ApiFail
 from timctl.emulator.store import AppInfo, Store
-from timctl import usersig
 
 UINT32_MAX = 2**32 - 1
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from timctl import endpoints
-from timctl import usersig
+from timctl import endpoints, usersig
 from timctl.errors import ApiError, NetworkError, UsageError
 from timctl.rest.ratelimit import RateLimiter
 from timctl.rest.redact import REDACT, REDACTED
