@@ -27,7 +27,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TIMCTL_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(cli_context, "_local_notice_shown", False)
     # Retries back off for real; keep them short in tests.
-    monkeypatch.setattr("timctl.rest.client.BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("timctl.rest.retry.BACKOFF_BASE", 0.01)
     return tmp_path
 
 
@@ -57,7 +57,8 @@ def run() -> Iterator:
 
     def _run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
         runner = CliRunner()
-        result = runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
+        result = runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False,
+                               prog_name="timctl")
         return Run(result)
 
     yield _run

@@ -39,10 +39,20 @@ def test_malformed_body_is_a_one_line_usage_error(run, tmp_path) -> None:  # typ
     assert r.code == 2 and "No such file" in r.err
 
 
-def test_unknown_endpoint_is_refused_before_sending(run) -> None:  # type: ignore[no-untyped-def]
-    r = run("api", "nosuch/command", "-d", "{}")
-    assert r.code == 2 and "unknown endpoint 'nosuch/command'" in r.err
-    assert len(r.err.strip().splitlines()) == 1
+def test_endpoint_missing_from_the_table_is_called_with_a_notice(run) -> None:  # type: ignore[no-untyped-def]
+    # Like `gh api`: a new endpoint need not wait for a release. The emulator does not know
+    # it either, and says so with the gateway's 60009.
+    r = run("-p", "local", "api", "nosuch/command", "-d", "{}")
+    assert r.code == 5
+    lines = r.err.strip().splitlines()
+    assert lines[0].startswith("timctl: note: nosuch/command is not in timctl's endpoint table")
+    assert lines[1].startswith("timctl: error: nosuch/command: error 60009")
+    assert len(lines) == 2
+
+
+def test_malformed_endpoint_name_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("-p", "local", "api", "a/b/c", "-d", "{}")
+    assert r.code == 2 and r.err.startswith("timctl: error: not a service/command name")
 
 
 def test_api_error_exits_5_with_code_and_meaning(run) -> None:  # type: ignore[no-untyped-def]

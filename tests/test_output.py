@@ -68,4 +68,4 @@ def test_cli_output_env_and_leaf_flag(run) -> None:  # type: ignore[no-untyped-d
 
 def test_cli_bad_query_is_a_usage_error(run) -> None:  # type: ignore[no-untyped-def]
     r = run("-p", "local", "--query", "[?", "users", "check", "alice")
-    assert r.code == 2 and r.err.startswith("timctl: error: --query")
+    assert r.code == 2 and r.err.startswith("timctl: error: Invalid value for '--query'")

@@ -53,12 +53,12 @@ def test_import_many_uses_batches_and_reports_each(run) -> None:  # type: ignore
     assert set(statuses(run, *ids).values()) == {"Imported"}
 
 
-def test_import_reports_failed_ids_and_exits_partial(run) -> None:  # type: ignore[no-untyped-def]
-    too_long = "x" * 40  # UserID is at most 32 bytes
+def test_invalid_ids_are_refused_before_anything_is_sent(run) -> None:  # type: ignore[no-untyped-def]
+    too_long = "x" * 33  # UserID is at most 32 bytes
     r = run("-o", "json", "users", "import", "ok1", too_long)
-    assert r.code == 6
-    assert {i["UserID"]: i["Status"] for i in r.json()} == {"ok1": "imported", too_long: "failed"}
-    assert "1 of 2 failed" in r.err
+    assert r.code == 2 and r.out == ""
+    assert r.err == f"timctl: error: argument 2: UserID is 33 bytes (at most 32): '{too_long}'\n"
+    assert statuses(run, "ok1") == {"ok1": "NotImported"}
 
 
 def test_delete_unknown_account_is_a_failure(run) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +82,8 @@ def test_delete_refuses_without_yes_when_not_a_terminal(run) -> None:  # type: i
 def test_delete_asks_on_a_terminal(run) -> None:  # type: ignore[no-untyped-def]
     run("users", "import", "erin")
     r = run("users", "delete", "erin", input="n\n", env={"TIMCTL_FORCE_TTY": "1"})
-    assert r.code == 1  # aborted
+    assert r.code == 9  # declined: nothing done
+    assert "timctl: error: not confirmed: nothing was done" in r.err
     assert statuses(run, "erin") == {"erin": "Imported"}
     r = run("users", "delete", "erin", input="y\n", env={"TIMCTL_FORCE_TTY": "1"})
     assert r.code == 0

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from timctl.endpoint_url import EMULATOR_PREFIX, endpoint_problem
 from timctl.errors import ConfigError
-from timctl.rest.transport import EMULATOR_PREFIX
 
 LOCAL_PROFILE = "local"
 LOCAL_SDKAPPID = 1400000000
@@ -66,7 +66,7 @@ ENV_VARS: dict[str, str] = {
     "rate": "TIMCTL_RATE",
 }
 
-DEFAULTS: dict[str, Any] = {"admin": DEFAULT_ADMIN, "timeout": 10.0, "max_attempts": 3}
+DEFAULTS: dict[str, Any] = {"admin": DEFAULT_ADMIN, "timeout": 10.0, "max_attempts": 5}
 
 
 def config_dir() -> Path:
@@ -105,16 +105,26 @@ def coerce(key: str, value: Any) -> Any:
     if value is None or value == "":
         return None
     kind = PROFILE_KEYS[key]
+    if isinstance(value, bool) and kind is not str:
+        raise ConfigError(f"{key}: expected {kind.__name__}, got {value!r}")
     try:
         value = kind(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"{key}: expected {kind.__name__}, got {value!r}") from None
     if key == "region" and value not in REGIONS:
         raise ConfigError(f"region: unknown region {value!r} (known: {', '.join(REGIONS)})")
     if key == "output" and value not in OUTPUT_FORMATS:
         raise ConfigError(f"output: must be one of {', '.join(OUTPUT_FORMATS)}")
-    if key in ("timeout", "rate", "max_attempts") and value <= 0:
-        raise ConfigError(f"{key}: must be positive")
+    if key == "endpoint":
+        problem = endpoint_problem(value)
+        if problem:
+            raise ConfigError(f"endpoint: {problem}")
+    if key in ("timeout", "rate", "max_attempts") and not (0 < value < float("inf")):
+        raise ConfigError(f"{key}: must be a finite number greater than 0, got {value!r}")
+    if key == "sdkappid" and not 0 < value < 2**32:
+        raise ConfigError(f"sdkappid: must be a positive 32-bit integer, got {value!r}")
+    if key == "admin" and not 0 < len(value.encode("utf-8")) <= 32:
+        raise ConfigError(f"admin: must be a UserID of 1-32 bytes, got {value!r}")
     return value
 
 
@@ -137,18 +147,28 @@ class ConfigFile:
         import yaml
 
         try:
-            doc = yaml.safe_load(path.read_text()) or {}
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: cannot read config: not UTF-8 text (byte "
+                              f"{exc.object[exc.start]:#04x} at offset {exc.start})") from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{path}:{mark.line + 1}" if mark else str(path)
             problem = getattr(exc, "problem", None) or "invalid YAML"
             raise ConfigError(f"{where}: cannot read config: {problem}") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("profiles", {}), dict):
+        if not isinstance(doc, dict) or not isinstance(doc.get("profiles") or {}, dict):
             raise ConfigError(f"{path}: not a timctl config (expected a 'profiles' mapping)")
-        profiles = {str(k): dict(v or {}) for k, v in (doc.get("profiles") or {}).items()}
-        return cls(path, doc.get("default_profile"), profiles)
+        profiles: dict[str, dict[str, Any]] = {}
+        for name, values in (doc.get("profiles") or {}).items():
+            if not isinstance(values or {}, dict):
+                raise ConfigError(f"{path}: profile {name!r} is not a mapping")
+            profiles[str(name)] = dict(values or {})
+        default = doc.get("default_profile")
+        if default is not None and not isinstance(default, str):
+            raise ConfigError(f"{path}: default_profile must be a profile name")
+        return cls(path, default, profiles)
 
     def save(self) -> None:
         import yaml
@@ -211,28 +231,37 @@ class Settings:
     def admin(self) -> str:
         return str(self.values.get("admin") or DEFAULT_ADMIN)
 
+    @property
+    def has_secret_key(self) -> bool:
+        """A secret key is configured (env, profile, file or command)."""
+        return any(self.values.get(k) for k in ("secret_key", "secret_key_file",
+                                                 "secret_key_cmd"))
+
     def secret_key(self, *, can_prompt: bool = False) -> str:
-        """The secret key from env, profile, file, command or the local emulator."""
+        """The configured secret key: env or profile, file, command, or a hidden prompt."""
         v = self.values
         if v.get("secret_key"):
             return str(v["secret_key"])
         if v.get("secret_key_file"):
             path = Path(os.path.expanduser(str(v["secret_key_file"])))
             try:
-                key = path.read_text().strip()
+                key = path.read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise ConfigError(f"secret_key_file {path}: {exc.strerror}") from None
+            except UnicodeDecodeError:
+                raise ConfigError(f"secret_key_file {path}: not UTF-8 text") from None
             if not key:
                 raise ConfigError(f"secret_key_file {path}: file is empty")
             return key
         if v.get("secret_key_cmd"):
             return _run_secret_cmd(str(v["secret_key_cmd"]))
-        if self.is_local:
-            return local_app()[1]
         if can_prompt:
             import click
 
-            return str(click.prompt("Secret key", hide_input=True))
+            key = str(click.prompt("Secret key", hide_input=True)).strip()
+            if key:
+                return key
+            raise ConfigError("the secret key is empty")
         raise ConfigError(
             f"no secret key for profile {self.profile!r}: set TIMCTL_SECRET_KEY, "
             "secret_key_file or secret_key_cmd (timctl config set secret_key_file PATH)"
@@ -258,15 +287,6 @@ def local_profile_values() -> dict[str, Any]:
     }
 
 
-def local_app() -> tuple[int, str]:
-    """(SDKAppID, secret key) of the embedded emulator's app, created on first use."""
-    from timctl.emulator import open_app
-
-    app, info = open_app(local_db_path(), sdkappid=LOCAL_SDKAPPID, admin=DEFAULT_ADMIN)
-    app.store.close()
-    return info.sdkappid, info.secret_key
-
-
 def resolve(
     flags: dict[str, Any] | None = None,
     profile: str | None = None,
@@ -283,6 +303,12 @@ def resolve(
     if name is None:
         if env.get("TIMCTL_SDKAPPID") or env.get("TIMCTL_ENDPOINT"):
             name = "env"
+        elif cfg.profiles:
+            # Profiles exist but none is the default (it was deleted): never fall back to
+            # the emulator silently, which would make a script "succeed" against nothing.
+            raise ConfigError(
+                f"no default profile (profiles: {', '.join(sorted(cfg.profiles))}): choose one "
+                "with -p NAME or `timctl config use NAME` (-p local: the embedded emulator)")
         else:
             name, implicit = LOCAL_PROFILE, True
 

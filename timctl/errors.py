@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from timctl import exit_codes
 
-# Codes worth retrying: throttling, and the documented "server timeout / busy, retry" codes.
-RETRYABLE_CODES = frozenset({
-    60007, 60011, 60014, 60018, 60019,  # rate limited / busy
-    70169, 70202, 70500,  # account service timeout / internal
+# Rejected before processing (throttling): safe to retry whatever the endpoint does.
+THROTTLE_CODES = frozenset({60007, 60011, 60018, 60019})
+
+# "Server timeout / busy, retry": the request may or may not have been applied, so only
+# endpoints whose retry class allows repeating are retried. 70500 (internal error) is not
+# here: repeating a request that crashed the server rarely helps.
+TRANSIENT_CODES = frozenset({
+    60014,  # account exchange timed out
+    70169, 70202,  # account service timeout
     20004, 20005,  # message service network / internal error, retry
     30007, 50005,  # relationship / conversation timeout
     90992, 90994, 90995, 91000,  # message service internal, "retry"
     10002,  # group service internal error, retry
 })
+
+SIG_EXPIRED_CODE = 70001  # the admin UserSig expired: sign a new one and try once more
 
 # Codes that mean the admin identity or its UserSig was refused.
 AUTH_CODES = frozenset({
@@ -60,6 +69,19 @@ class NetworkError(TimError):
     exit_code = exit_codes.NETWORK
 
 
+class OutcomeUnknown(TimError):
+    """A write may or may not have been applied: no answer came, and the endpoint is not
+    safe to repeat, so it was not re-sent."""
+
+    exit_code = exit_codes.UNKNOWN
+
+
+class Declined(TimError):
+    """The user answered no at a confirmation prompt: nothing was done."""
+
+    exit_code = exit_codes.DECLINED
+
+
 def meaning(code: int, endpoint: str | None = None) -> str:
     """The documented meaning of an ErrorCode, per endpoint first, then common."""
     from timctl import error_codes
@@ -73,13 +95,13 @@ class ApiError(TimError):
     """The API answered ErrorCode != 0."""
 
     def __init__(self, code: int, info: str, endpoint: str | None = None,
-                 response: dict | None = None) -> None:
+                 response: dict[str, Any] | None = None, *, hint: str | None = None) -> None:
         self.code = code
         self.info = info
         self.endpoint = endpoint
         self.response = response or {}
         self.meaning = meaning(code, endpoint)
-        self.hint = HINTS.get(code, "")
+        self.hint = hint if hint is not None else HINTS.get(code, "")
         super().__init__(self._text())
 
     @property
@@ -87,8 +109,12 @@ class ApiError(TimError):
         return exit_codes.AUTH if self.code in AUTH_CODES else exit_codes.API
 
     @property
-    def retryable(self) -> bool:
-        return self.code in RETRYABLE_CODES
+    def throttled(self) -> bool:
+        return self.code in THROTTLE_CODES
+
+    @property
+    def transient(self) -> bool:
+        return self.code in TRANSIENT_CODES
 
     def _text(self) -> str:
         where = f"{self.endpoint}: " if self.endpoint else ""

@@ -77,6 +77,11 @@ def _tabular(data: Any, fmt: str, out: IO[str], fields: Sequence[str] | None,
         return
     rows = _rows(data)
     if fields:
+        present = set(_all_keys(rows))
+        missing = [f for f in fields if f not in present]
+        if rows and missing:
+            raise UsageError(f"--fields: no column {', '.join(map(repr, missing))} "
+                             f"(columns: {', '.join(_all_keys(rows))})")
         cols = list(fields)
     elif columns:
         cols = list(columns)

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 
 DEFAULT_EXPIRE = 180 * 86400  # the official libraries' default
+MAX_EXPIRE = 100 * 365 * 86400  # longer than any app will live; bounds TLS.expire sanely
 
 
 class SigError(enum.Enum):
@@ -140,4 +141,6 @@ def parse_duration(text: str) -> int:
         raise ValueError(f"invalid duration {text!r} (use e.g. 180d, 12h, 30m, 3600)") from None
     if value <= 0:
         raise ValueError(f"duration must be positive: {text!r}")
+    if value > MAX_EXPIRE:
+        raise ValueError(f"duration {text!r} is longer than 100 years")
     return value

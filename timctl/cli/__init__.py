@@ -1,16 +1,25 @@
-"""The root command: global options, lazy loading of sub-groups, one-line errors."""
+"""The root command: global options, lazy loading of sub-groups, one error path.
+
+Every failure ends here as one line on stderr, `timctl: error: …`, with a documented exit
+code (timctl.exit_codes): Click usage errors 2, TimError subclasses their own code, Ctrl-C
+130, a closed stdout 141 quietly; anything else is a bug, 1, with a traceback only when
+TIMCTL_DEBUG=1.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 import click
 
 from timctl import __version__, exit_codes
 from timctl.cli.context import AppContext
+from timctl.cli.options import attach_globals, root_options
 
 # name -> (module, attribute, one-line help). Sub-groups are imported only when used, so
 # `timctl --help` never pays for requests, yaml, tabulate, sqlite3 or the emulator.
@@ -23,6 +32,8 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "users": ("timctl.cli.users", "users", "Import, check and delete accounts."),
     "usersig": ("timctl.cli.usersig", "usersig", "Generate, decode and verify UserSigs."),
 }
+# Singular and plural nouns both work (`timctl user check` = `timctl users check`).
+ALIASES = {"user": "users"}
 
 
 class LazyGroup(click.Group):
@@ -30,10 +41,11 @@ class LazyGroup(click.Group):
         return sorted(SUBCOMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        name = ALIASES.get(name, name)
         if name not in SUBCOMMANDS:
             return None
         module, attr, _ = SUBCOMMANDS[name]
-        return getattr(importlib.import_module(module), attr)
+        return attach_globals(getattr(importlib.import_module(module), attr))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, SUBCOMMANDS[name][2]) for name in self.list_commands(ctx)]
@@ -43,55 +55,76 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.exceptions.Exit:
-            raise
-        except (click.ClickException, click.Abort):
-            raise
-        except KeyboardInterrupt:
+        except BrokenPipeError:
+            # Click would exit 1 on EPIPE; timctl ends quietly with the documented 141.
+            raise _StdoutClosed() from None
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Click's main, with timctl's one-line errors and exit codes."""
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (BrokenPipeError, _StdoutClosed):
+            _closed_stdout()
+        except click.exceptions.Exit as exc:  # raised by some Click paths even so
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+            _fail(exc.format_message() + hint, exit_codes.USAGE)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
             _fail("interrupted", exit_codes.INTERRUPTED)
-        except Exception as exc:  # one line, never a traceback
-            from timctl.errors import TimError
-            from timctl.rest.redact import REDACT
-
-            if isinstance(exc, TimError):
-                _fail(REDACT(str(exc)), exc.exit_code)
-            if os.environ.get("TIMCTL_DEBUG"):
-                raise
-            _fail(f"internal error: {REDACT(repr(exc))} (TIMCTL_DEBUG=1 shows a traceback; "
-                  "please report it)", exit_codes.ERROR)
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+            _unexpected(exc)
+        sys.exit(result if isinstance(result, int) else exit_codes.OK)
 
 
-def _fail(message: str, code: int) -> None:
+class _StdoutClosed(Exception):
+    """stdout's reader went away (`| head`)."""
+
+
+def _unexpected(exc: Exception) -> NoReturn:
+    from timctl.errors import TimError
+    from timctl.rest.redact import REDACT
+
+    if isinstance(exc, TimError):
+        _fail(REDACT(str(exc)), exc.exit_code)
+    if isinstance(exc, OSError) and exc.strerror:  # a file or device problem, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(REDACT(f"{where}{exc.strerror}"), exit_codes.ERROR)
+    if os.environ.get("TIMCTL_DEBUG"):
+        raise exc
+    _fail(f"internal error: {REDACT(repr(exc))} (TIMCTL_DEBUG=1 shows a traceback; "
+          "please report it)", exit_codes.ERROR)
+
+
+def _fail(message: str, code: int) -> NoReturn:
     one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
-    click.echo(f"timctl: error: {one_line}", err=True)
+    with contextlib.suppress(BrokenPipeError, ValueError):  # stderr closed too
+        click.echo(f"timctl: error: {one_line}", err=True)
     sys.exit(code)
+
+
+def _closed_stdout() -> NoReturn:
+    """`timctl … | head`: stop quietly. Point stdout at /dev/null so the interpreter's own
+    flush at exit does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(exit_codes.PIPE)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="timctl")
-@click.option("-p", "--profile", envvar="TIMCTL_PROFILE",
-              help="Profile to use [env TIMCTL_PROFILE].")
-@click.option("-o", "--output", type=click.Choice(["table", "json", "yaml", "jsonl", "csv"]),
-              help="Output format. Default: table on a terminal, json when piped.")
-@click.option("--query", metavar="JMESPATH", help="Filter/reshape the result (JMESPath).")
-@click.option("--fields", metavar="A,B", help="Columns for table/csv output.")
-@click.option("--region", help="Region: china, singapore, seoul, tokyo, frankfurt, mumbai, "
-              "silicon-valley, jakarta.")
-@click.option("--endpoint", metavar="URL", help="Explicit base URL (emulator, proxy).")
-@click.option("--dry-run", is_flag=True, help="Print the requests instead of sending them.")
-@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("-v", "--verbose", count=True, help="Log requests to stderr (-vv: with bodies).")
-@click.option("--timeout", type=float, metavar="SECONDS", help="Per-request timeout [10].")
-@click.option("--rate", type=float, metavar="N", help="Max calls/s per endpoint "
-              "(default: the documented limit).")
-@click.option("--max-attempts", type=int, metavar="N", help="Tries per request, with "
-              "backoff on transient errors [3].")
+@root_options
 @click.pass_context
 def cli(ctx: click.Context, **options: Any) -> None:
     """timctl: admin and scripting CLI for the Tencent Cloud IM (Chat) REST API.
 
     With no profile configured, commands run against the embedded local emulator.
-    Run `timctl config init` to point timctl at Tencent Cloud.
+    Run `timctl config init` to point timctl at Tencent Cloud. Global options work before
+    or after the subcommand (`timctl users check a -p prod`).
     """
     ctx.obj = AppContext(**options)
 

@@ -45,7 +45,7 @@ def init(app: AppContext, name: str, sdkappid: int | None, admin: str | None,
              "secret_key_file": secret_key_file, "secret_key_cmd": secret_key_cmd}
     profile.update({k: v for k, v in given.items() if v is not None})
     if secret_key_stdin:
-        profile["secret_key"] = sys.stdin.read().strip()
+        profile["secret_key"] = _secret_from_stdin()
     interactive = app.can_prompt
     if "sdkappid" not in profile:
         if not interactive:
@@ -141,9 +141,11 @@ def set_(app: AppContext, key: str, value: str) -> None:
             raise UsageError("secret_key is not accepted on the command line: "
                              "use `timctl config set secret_key -` (stdin or prompt)")
         if app.can_prompt:
-            value = click.prompt("Secret key (hidden)", hide_input=True)
+            value = click.prompt("Secret key (hidden)", hide_input=True).strip()
+            if not value:
+                raise UsageError("the secret key is empty")
         else:
-            value = sys.stdin.read().strip()
+            value = _secret_from_stdin()
     cfg, name = _editable_profile(app)
     cfg.profiles[name][key] = config.coerce(key, value)
     cfg.save()
@@ -194,6 +196,18 @@ def _editable_profile(app: AppContext) -> tuple[config.ConfigFile, str]:
     if name not in cfg.profiles:
         raise ConfigError(f"no profile named {name!r} (create it: timctl config init {name})")
     return cfg, name
+
+
+def _secret_from_stdin() -> str:
+    raw = sys.stdin.buffer.read(64 * 1024)
+    try:
+        key = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise UsageError("-: the secret key must be UTF-8 text") from None
+    if not key or "\n" in key:
+        raise UsageError("-: expected the secret key on one line; got "
+                         + ("nothing" if not key else "several lines"))
+    return key
 
 
 def _mask(value: Any) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
-from timctl.errors import UsageError
+from timctl.errors import Declined, UsageError
 
 _local_notice_shown = False
 
@@ -61,16 +61,13 @@ class AppContext:
 
     def client(self) -> Any:
         if self._client is None:
-            from timctl.rest.client import Client, Credentials
+            from timctl.cli.connect import make_client
 
-            s = self.settings()
-            base_url = s.base_url
-            creds = Credentials(s.sdkappid, s.admin, s.secret_key(can_prompt=self.can_prompt))
-            self._client = Client(
-                base_url, creds,
-                timeout=s.get("timeout"), max_attempts=s.get("max_attempts"),
-                rate=s.get("rate"), log=self.log, verbosity=self.verbose,
-            )
+            self._client = make_client(self.settings(), log=self.log, verbosity=self.verbose,
+                                       can_prompt=self.can_prompt)
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:
+                ctx.call_on_close(self._client.close)
         return self._client
 
     def _notice_local(self) -> None:
@@ -81,30 +78,20 @@ class AppContext:
             _local_notice_shown = True
             self.log(f"timctl: no profile configured: using the embedded emulator "
                      f"(db {local_db_path()}); `timctl config init` points timctl at "
-                     "Tencent Cloud")
+                     "Tencent Cloud; -p local silences this")
 
     # ------------------------------------------------------------------ calling
 
-    def call(self, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    def call(self, name: str, body: dict[str, Any], *,
+             allow_unknown: bool = False) -> dict[str, Any] | None:
         """Send one request; with --dry-run print it instead and return None."""
         client = self.client()
         if self.dry_run:
             click.echo(json.dumps(client.preview(name, body), ensure_ascii=False))
             return None
+        if allow_unknown:
+            return client.call(client.resolve(name, allow_unknown=True), body)
         return client.call(name, body)
-
-    def call_chunked(
-        self, name: str, items: Sequence[Any], make_body: Callable[[list[Any]], dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """One call per chunk of `items`, sized to the endpoint's documented batch maximum."""
-        ep = self.client().endpoint(name)
-        size = ep.batch_max or len(items) or 1
-        responses = []
-        for start in range(0, len(items), size):
-            resp = self.call(name, make_body(list(items[start:start + size])))
-            if resp is not None:
-                responses.append(resp)
-        return responses
 
     # ------------------------------------------------------------------ terminal
 
@@ -120,7 +107,7 @@ class AppContext:
             raise UsageError(f"{question.rstrip('?')}: refusing without --yes "
                              "(not running on a terminal)")
         if not click.confirm(question, default=False, err=True):
-            raise click.Abort()
+            raise Declined("not confirmed: nothing was done")
 
     def log(self, text: str) -> None:
         from timctl.rest.redact import REDACT
@@ -136,7 +123,9 @@ class AppContext:
         # not resolve a profile, which would open the emulator or announce the local profile.
         env = os.environ.get("TIMCTL_OUTPUT")
         if env:
-            return env
+            from timctl.config import coerce
+
+            return str(coerce("output", env))
         if self._settings is not None and self._settings.get("output"):
             return str(self._settings.get("output"))
         if default:
@@ -145,26 +134,24 @@ class AppContext:
 
         return default_format(is_tty(sys.stdout))
 
+    def field_list(self) -> list[str] | None:
+        from timctl.output import parse_fields
+
+        return parse_fields(self.fields)
+
+    def check_fields(self, known: Sequence[str]) -> None:
+        """--fields must name columns this command's rows can have (checked before sending)."""
+        wanted = self.field_list()
+        if not wanted or self.query:  # after --query, rows have whatever shape it makes
+            return
+        unknown = [f for f in wanted if f not in known]
+        if unknown:
+            raise UsageError(f"--fields: no column {', '.join(map(repr, unknown))} "
+                             f"(columns: {', '.join(known)})")
+
     def emit(self, data: Any, columns: Sequence[str] | None = None,
              default_format: str | None = None) -> None:
-        from timctl.output import parse_fields, render
+        from timctl.output import render
 
         render(data, self.output_format(default_format), query=self.query,
-               fields=parse_fields(self.fields), columns=columns,
-               out=sys.stdout)
-
-
-def read_ids(args: Iterable[str]) -> list[str]:
-    """IDs from arguments; `-` reads one per line from stdin (blank lines and # skipped)."""
-    ids: list[str] = []
-    for arg in args:
-        if arg == "-":
-            for line in sys.stdin:
-                line = line.strip()
-                if line and not line.startswith("#"):
-                    ids.append(line)
-        else:
-            ids.append(arg)
-    if not ids:
-        raise UsageError("no IDs given")
-    return ids
+               fields=self.field_list(), columns=columns, out=sys.stdout)

@@ -11,6 +11,7 @@ import click
 from timctl import exit_codes
 from timctl import usersig as sigs
 from timctl.cli.context import AppContext
+from timctl.cli.inputs import check_user_id
 from timctl.cli.options import output_options, pass_app
 from timctl.errors import UsageError
 
@@ -44,8 +45,9 @@ def gen(app: AppContext, user_id: str, expire: str) -> None:
         seconds = sigs.parse_duration(expire)
     except ValueError as exc:
         raise UsageError(f"--expire: {exc}") from None
-    s = app.settings()
-    sig = sigs.generate(s.sdkappid, s.secret_key(can_prompt=app.can_prompt), user_id, seconds)
+    check_user_id(user_id, "USER_ID")
+    creds = app.client().credentials
+    sig = sigs.generate(creds.sdkappid, creds.secret_key, user_id, seconds)
     if not app.output:
         click.echo(sig)
         return
@@ -78,11 +80,10 @@ def verify(app: AppContext, sig: str, user_id: str | None) -> None:
     Exit 0 when valid; otherwise 10 unreadable, 11 signature mismatch, 12 another
     SDKAppID, 13 another UserID (--user), 14 expired.
     """
-    s = app.settings()
-    decoded, err = sigs.verify(
-        _read_sig(sig), secret_key=s.secret_key(can_prompt=app.can_prompt),
-        sdkappid=s.sdkappid, user_id=user_id,
-    )
+    text = _read_sig(sig)
+    creds = app.client().credentials
+    decoded, err = sigs.verify(text, secret_key=creds.secret_key, sdkappid=creds.sdkappid,
+                               user_id=user_id)
     result: dict[str, Any] = {"Valid": err is None}
     if err is not None:
         result.update({"Reason": sigs.SIG_ERROR_TEXT[err], "ErrorCode": err.code})
@@ -95,7 +96,13 @@ def verify(app: AppContext, sig: str, user_id: str | None) -> None:
 
 
 def _read_sig(arg: str) -> str:
-    return sys.stdin.read().strip() if arg == "-" else arg.strip()
+    if arg != "-":
+        return arg.strip()
+    data = sys.stdin.buffer.read(64 * 1024)
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise UsageError("-: a UserSig is text; stdin holds binary data") from None
 
 
 def _describe(d: sigs.DecodedSig) -> dict[str, Any]:

@@ -1,40 +1,78 @@
-"""Client.call(): URL, signed query, POST, envelope, retries, rate limit.
+"""Client.call(): URL, signed query, POST, envelope, retries by class, rate limit.
 
-The one choke point for every REST call. It does not know (or care) whether the endpoint is
-Tencent Cloud, `timctl emulator serve`, or the emulator mounted in-process as a transport.
+The one choke point for every REST call. It does not know whether its transport reaches
+Tencent Cloud, `timctl emulator serve`, or an app mounted in-process: the CLI hands it one.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from timctl import endpoints, usersig
-from timctl.errors import ApiError, NetworkError, UsageError
+from timctl.endpoints import Endpoint
+from timctl.errors import (
+    ApiError,
+    ConfigError,
+    NetworkError,
+    OutcomeUnknown,
+    UsageError,
+)
+from timctl.rest import retry
 from timctl.rest.ratelimit import RateLimiter
 from timctl.rest.redact import REDACT, REDACTED
+from timctl.rest.transport import RawResponse, SendError, Transport
 
 ADMIN_SIG_LIFETIME = 86400  # seconds; regenerated well before it runs out
 SIG_REFRESH_MARGIN = 300
-RETRY_HTTP_STATUS = frozenset({429, 500, 502, 503, 504})
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 20.0
+UINT32 = 2**32
 
 Log = Callable[[str], None]
 
 
-@dataclass(frozen=True)
 class Credentials:
-    sdkappid: int
-    admin: str
-    secret_key: str
+    """SDKAppID, admin and the secret key, read only when a request is signed (a dry run
+    never needs it). The key is never shown by repr."""
+
+    __slots__ = ("sdkappid", "admin", "_key", "_source", "_lock")
+
+    def __init__(self, sdkappid: int, admin: str, secret_key: str | Callable[[], str]) -> None:
+        self.sdkappid = sdkappid
+        self.admin = admin
+        self._key: str | None = secret_key if isinstance(secret_key, str) else None
+        self._source = None if isinstance(secret_key, str) else secret_key
+        self._lock = threading.Lock()
+        if self._key is not None:
+            REDACT.add(self._key)
+
+    @property
+    def secret_key(self) -> str:
+        with self._lock:
+            if self._key is None:
+                assert self._source is not None
+                self._key = self._source()
+                REDACT.add(self._key)
+            if not self._key:
+                raise ConfigError("the secret key is empty")
+            return self._key
+
+    def __repr__(self) -> str:
+        return f"Credentials(sdkappid={self.sdkappid}, admin={self.admin!r}, secret_key=***)"
+
+
+class ApiResponse(dict[str, Any]):
+    """A decoded answer (ErrorCode 0, or an 'already gone' code on a retried delete), with how
+    it was obtained: per-item readers treat the endpoint's gone codes as done when an earlier
+    attempt may have been applied."""
+
+    attempts: int = 1
+    maybe_repeated: bool = False  # an earlier attempt may have been applied before this one
+    already_done: bool = False  # the whole request answered a gone code on such a retry
 
 
 class Client:
@@ -42,22 +80,26 @@ class Client:
 
     def __init__(
         self,
-        base_url: str,
+        transport: Transport | Callable[[], Transport],
         credentials: Credentials,
         *,
-        session: Any = None,
+        base_url: str = "",
         timeout: float = 10.0,
-        max_attempts: int = 3,
+        max_attempts: int = 5,
         rate: float | None = None,
         log: Log | None = None,
         verbosity: int = 0,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.endpoint_url = base_url.rstrip("/")
-        self._session = session
-        # Where requests go: the endpoint itself, unless the transport says otherwise.
-        self._base: str | None = self.endpoint_url if session is not None else None
+        self._transport: Transport | None = None
+        self._make_transport: Callable[[], Transport] | None = None
+        if callable(transport) and not hasattr(transport, "post"):
+            self._make_transport = transport
+        else:
+            self._transport = transport  # type: ignore[assignment]
+        self._transport_lock = threading.Lock()
+        self.base_url = base_url.rstrip("/")  # for dry runs and messages only
         self.credentials = credentials
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
@@ -68,72 +110,115 @@ class Client:
         self._sleep = sleep
         self._sig: tuple[str, float] | None = None
         self._sig_lock = threading.Lock()
-        REDACT.add(credentials.secret_key)
+
+    def __repr__(self) -> str:
+        return f"Client({self.base_url!r}, sdkappid={self.credentials.sdkappid})"
 
     # ------------------------------------------------------------------ public
 
-    def call(self, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        """POST `body` to endpoint `service/command`; the decoded response on success.
+    @staticmethod
+    def resolve(name: str | Endpoint, *, allow_unknown: bool = False) -> Endpoint:
+        """The spec of `name`; with allow_unknown, an ad-hoc spec for a name not in the table."""
+        if isinstance(name, Endpoint):
+            return name
+        ep = endpoints.get(name)
+        if ep is not None:
+            return ep
+        if allow_unknown:
+            try:
+                return endpoints.adhoc(name)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+        raise UsageError(f"unknown endpoint {name!r} (see: timctl api list)")
 
-        Raises ApiError (ErrorCode != 0 after retries) or NetworkError.
+    def prepare(self, ep: Endpoint, body: dict[str, Any] | None) -> dict[str, Any]:
+        """The body as it will be sent: a dedup endpoint's field filled once, here, so every
+        retry carries the same value and the server drops repeats."""
+        body = dict(body or {})
+        if ep.dedup is not None and body.get(ep.dedup.field) in (None, 0, ""):
+            body[ep.dedup.field] = secrets.randbelow(UINT32 - 1) + 1
+        return body
+
+    def call(self, name: str | Endpoint, body: dict[str, Any] | None = None) -> ApiResponse:
+        """POST `body` to the endpoint; the decoded response on success.
+
+        Raises ApiError (ErrorCode != 0), NetworkError (no usable answer, retries spent) or
+        OutcomeUnknown (a write may have been applied and must not be re-sent).
         """
-        ep = self.endpoint(name)
-        payload = json.dumps(body if body is not None else {}, ensure_ascii=False).encode()
-        rate = self.rate_override or ep.rate
-        last_error: Exception | None = None
-        for attempt in range(1, self.max_attempts + 1):
-            self.limiter.wait(ep.name, rate)
+        ep = self.resolve(name)
+        body = self.prepare(ep, body)
+        try:
+            payload = json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        except ValueError as exc:  # NaN/Infinity: not JSON
+            raise UsageError(f"{ep.name}: request body is not valid JSON: {exc}") from None
+        rate, cost = self._rate(ep, body)
+        maybe_applied = False
+        resigned = False
+        attempt = 0
+        while True:
+            attempt += 1
+            self.limiter.wait(ep.name, rate, cost)
             started = time.monotonic()
             try:
-                data = self._post_once(ep, payload)
-            except (ApiError, NetworkError) as exc:
-                last_error = exc
-                retry = _retryable(exc) and attempt < self.max_attempts
+                data = self._attempt(ep, payload)
+            except (SendError, ApiError, _BadAnswer) as exc:
+                failure = self._classify(exc)
+                if (maybe_applied and isinstance(exc, ApiError) and exc.code in ep.gone_codes):
+                    self._log(1, f"{ep.name} attempt {attempt}: {exc.code} after a lost answer:"
+                                 " already done")
+                    done = ApiResponse(exc.response)
+                    done.attempts, done.maybe_repeated, done.already_done = attempt, True, True
+                    return done
+                if failure.kind == "resign":
+                    if resigned:
+                        raise
+                    resigned = True
+                    self._drop_sig()
+                can_retry = retry.may_repeat(ep.retry, failure.kind)
+                will_retry = can_retry and attempt < self.max_attempts
                 self._log(1, f"{ep.name} attempt {attempt}/{self.max_attempts}: {exc}"
-                             + ("; retrying" if retry else ""))
-                if not retry:
-                    raise
-                self._sleep(_backoff(attempt))
+                             + ("; retrying" if will_retry else ""))
+                if failure.kind == "ambiguous" and not can_retry:
+                    raise self._unknown(ep, exc) from None
+                if not will_retry:
+                    raise self._final(ep, exc, attempt) from None
+                if failure.kind == "ambiguous":
+                    maybe_applied = True
+                self._sleep(0 if failure.kind == "resign" else retry.backoff(attempt,
+                                                                             failure.wait))
                 continue
             ms = (time.monotonic() - started) * 1000
             self._log(1, f"{ep.name} -> ErrorCode {data.get('ErrorCode', 0)} in {ms:.0f} ms"
                          f" (attempt {attempt})")
             self._log(2, f"response: {json.dumps(data, ensure_ascii=False)}")
+            data.attempts, data.maybe_repeated = attempt, maybe_applied
             return data
-        raise last_error  # type: ignore[misc]  # the loop always returns or raises
 
-    def preview(self, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The request `call` would send, with the UserSig redacted (for --dry-run)."""
-        ep = self.endpoint(name)
+    def preview(self, name: str | Endpoint, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The request `call` would send, with the UserSig redacted (for --dry-run). Needs
+        neither the secret key nor the transport."""
+        ep = self.resolve(name, allow_unknown=True)
         return {
             "method": "POST",
-            "url": self._url(ep, REDACTED),
+            "url": self.base_url + self._path(ep, REDACTED),
             "endpoint": ep.name,
-            "body": body if body is not None else {},
+            "body": self.prepare(ep, body),
         }
 
-    @staticmethod
-    def endpoint(name: str) -> endpoints.Endpoint:
-        ep = endpoints.get(name)
-        if ep is None:
-            raise UsageError(f"unknown endpoint {name!r} (see: timctl api list)")
-        return ep
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
 
     # ------------------------------------------------------------------ internals
 
     @property
-    def session(self) -> Any:
-        if self._session is None:
-            from timctl.rest.transport import open_session
-
-            self._session, self._base = open_session(self.endpoint_url)
-        return self._session
-
-    @property
-    def base_url(self) -> str:
-        if self._base is None:
-            self.session  # noqa: B018  # opening the transport decides the base URL
-        return self._base  # type: ignore[return-value]
+    def transport(self) -> Transport:
+        if self._transport is None:
+            with self._transport_lock:  # workers may race to the first call
+                if self._transport is None:
+                    assert self._make_transport is not None
+                    self._transport = self._make_transport()
+        return self._transport
 
     def admin_usersig(self) -> str:
         """The admin UserSig, reused within the process and renewed before it expires."""
@@ -146,69 +231,101 @@ class Client:
                 self._sig = (sig, now + ADMIN_SIG_LIFETIME)
             return self._sig[0]
 
-    def _url(self, ep: endpoints.Endpoint, sig: str) -> str:
+    def _drop_sig(self) -> None:
+        with self._sig_lock:
+            self._sig = None
+
+    def _rate(self, ep: Endpoint, body: dict[str, Any]) -> tuple[float, float]:
+        """(units per second, units this call costs) for the limiter."""
+        if self.rate_override:
+            return self.rate_override, 1.0
+        if ep.rate_unit == "items" and ep.batch is not None:
+            items = body.get(ep.batch.field)
+            cost = float(len(items)) if isinstance(items, list) and items else 1.0
+            return ep.rate / ep.rate_period, cost
+        return ep.rate / ep.rate_period, 1.0
+
+    def _path(self, ep: Endpoint, sig: str) -> str:
         query = urlencode({
             "sdkappid": self.credentials.sdkappid,
             "identifier": self.credentials.admin,
             "usersig": sig,
-            "random": secrets.randbelow(2**32),
+            "random": secrets.randbelow(UINT32),
             "contenttype": "json",
         })
-        return f"{self.base_url}{ep.path}?{query}"
+        return f"{ep.path}?{query}"
 
-    def _post_once(self, ep: endpoints.Endpoint, payload: bytes) -> dict[str, Any]:
-        import requests
+    def _attempt(self, ep: Endpoint, payload: bytes) -> ApiResponse:
+        path = self._path(ep, self.admin_usersig())
+        self._log(1, f"POST {REDACT(self.base_url + path)}")
+        self._log(2, f"body: {payload.decode('utf-8')}")
+        raw = self.transport.post(path, payload, self.timeout)
+        return self._decode(ep, raw)
 
-        url = self._url(ep, self.admin_usersig())
-        self._log(1, f"POST {REDACT(url)}")
-        self._log(2, f"body: {payload.decode()}")
+    def _decode(self, ep: Endpoint, raw: RawResponse) -> ApiResponse:
+        if raw.status != 200:
+            raise _BadAnswer(f"answered HTTP {raw.status}", raw.status,
+                             retry.parse_retry_after(raw.header("Retry-After")))
         try:
-            resp = self.session.post(
-                url, data=payload, timeout=self.timeout,
-                headers={"Content-Type": "application/json"},
-            )
-        except requests.Timeout:
-            raise NetworkError(
-                f"{ep.name}: no answer from {self._host()} within {self.timeout:g} s"
-            ) from None
-        except requests.RequestException as exc:
-            raise NetworkError(f"{ep.name}: cannot reach {self._host()}: {_reason(exc)}") from None
-        if resp.status_code != 200:
-            err = NetworkError(f"{ep.name}: {self._host()} answered HTTP {resp.status_code}")
-            err.http_status = resp.status_code  # type: ignore[attr-defined]
-            raise err
-        try:
-            data = resp.json()
-        except ValueError:
-            raise NetworkError(
-                f"{ep.name}: {self._host()} answered something that is not JSON"
-            ) from None
+            data = json.loads(raw.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _BadAnswer("answered something that is not JSON", 200) from None
         if not isinstance(data, dict):
-            raise NetworkError(f"{ep.name}: {self._host()} answered JSON that is not an object")
+            raise _BadAnswer("answered JSON that is not an object", 200)
         code = _int(data.get("ErrorCode", 0))
         if code != 0 or data.get("ActionStatus") == "FAIL":
             raise ApiError(code, str(data.get("ErrorInfo", "")), ep.name, data)
-        return data
+        return ApiResponse(data)
+
+    @staticmethod
+    def _classify(exc: Exception) -> retry.Failure:
+        if isinstance(exc, SendError):
+            return retry.Failure("ambiguous" if exc.sent else "not_sent", exc)
+        if isinstance(exc, ApiError):
+            return retry.Failure(retry.classify_api_error(exc), exc)
+        assert isinstance(exc, _BadAnswer)
+        if exc.status == 429:
+            return retry.Failure("throttled", exc, exc.retry_after)
+        if exc.status in retry.RETRY_HTTP_STATUS or exc.status == 200:
+            return retry.Failure("ambiguous", exc, exc.retry_after)
+        return retry.Failure("final", exc)
+
+    def _final(self, ep: Endpoint, exc: Exception, attempts: int) -> Exception:
+        if isinstance(exc, ApiError):
+            return exc
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        if isinstance(exc, SendError):
+            what = "no answer from" if exc.sent else "cannot reach"
+            return NetworkError(f"{ep.name}: {what} {self._host()}: {exc.reason}{tries}")
+        return NetworkError(f"{ep.name}: {self._host()} {exc}{tries}")
+
+    def _unknown(self, ep: Endpoint, exc: Exception) -> Exception:
+        if isinstance(exc, ApiError):  # the server said "timeout": it may have been applied
+            return ApiError(exc.code, exc.info, ep.name, exc.response,
+                            hint="it may have been applied: check before running it again")
+        what = (f"no answer from {self._host()} ({exc.reason})" if isinstance(exc, SendError)
+                else f"{self._host()} {exc}")
+        return OutcomeUnknown(
+            f"{ep.name}: {what}; the request may have been applied and was not re-sent,"
+            " since repeating it is not safe: check before running it again")
 
     def _host(self) -> str:
-        parts = urlsplit(self.endpoint_url)
-        return parts.netloc or self.endpoint_url
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).netloc or self.base_url or "the server"
 
     def _log(self, level: int, text: str) -> None:
         if self.log is not None and self.verbosity >= level:
             self.log(REDACT(text))
 
 
-def _retryable(exc: Exception) -> bool:
-    if isinstance(exc, ApiError):
-        return exc.retryable
-    status = getattr(exc, "http_status", None)
-    return status is None or status in RETRY_HTTP_STATUS
+class _BadAnswer(Exception):
+    """An HTTP answer that is not a JSON envelope."""
 
-
-def _backoff(attempt: int) -> float:
-    """Exponential backoff with full jitter."""
-    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
+    def __init__(self, text: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(text)
+        self.status = status
+        self.retry_after = retry_after
 
 
 def _int(value: Any) -> int:
@@ -216,14 +333,3 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
-
-
-def _reason(exc: Exception) -> str:
-    """A short cause for a connection failure, without the URL (it carries the UserSig)."""
-    text = str(exc)
-    for marker in ("Connection refused", "Name or service not known", "nodename nor servname",
-                   "timed out", "Connection reset", "Temporary failure in name resolution",
-                   "No route to host", "Remote end closed connection", "certificate verify"):
-        if marker in text:
-            return marker.lower()
-    return REDACT(exc.__class__.__name__)

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 
 class RateLimiter:
-    """Spaces calls to each key at 1/rate seconds (a token bucket with a burst of one).
+    """Spaces what is sent to each key at `rate` units per second (calls, or items for
+    endpoints the docs meter by item), as a token bucket with a burst of one unit.
 
     Smooth spacing keeps any one-second window at or under the documented rate, which is
     how the server counts.
@@ -21,15 +22,14 @@ class RateLimiter:
         self._clock = clock
         self._sleep = sleep
 
-    def wait(self, key: str, rate: float) -> float:
-        """Block until a call to `key` may go out; returns the seconds waited."""
+    def wait(self, key: str, rate: float, cost: float = 1.0) -> float:
+        """Block until `cost` units to `key` may go out; returns the seconds waited."""
         if rate <= 0:
             return 0.0
-        interval = 1.0 / rate
         with self._lock:
             now = self._clock()
             slot = max(now, self._next.get(key, now))
-            self._next[key] = slot + interval
+            self._next[key] = slot + max(cost, 1.0) / rate
         delay = slot - now
         if delay > 0:
             self._sleep(delay)
