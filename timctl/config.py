@@ -12,6 +12,7 @@ import os
 import shlex
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,14 +295,14 @@ def resolve(
     config: ConfigFile | None = None,
 ) -> Settings:
     """Merge flags > environment > profile > defaults into Settings."""
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
     cfg = config or ConfigFile.load()
 
-    name = profile or env.get("TIMCTL_PROFILE") or cfg.default_profile
+    name = profile or environ.get("TIMCTL_PROFILE") or cfg.default_profile
     implicit = False
     if name is None:
-        if env.get("TIMCTL_SDKAPPID") or env.get("TIMCTL_ENDPOINT"):
+        if environ.get("TIMCTL_SDKAPPID") or environ.get("TIMCTL_ENDPOINT"):
             name = "env"
         elif cfg.profiles:
             # Profiles exist but none is the default (it was deleted): never fall back to
@@ -327,7 +328,7 @@ def resolve(
     for key in PROFILE_KEYS:
         for origin, source in (
             ("flag", flags.get(key)),
-            (f"env {ENV_VARS[key]}" if key in ENV_VARS else "", _env(env, key)),
+            (f"env {ENV_VARS[key]}" if key in ENV_VARS else "", _env(environ, key)),
             (f"profile {name}", profile_values.get(key)),
             ("default", DEFAULTS.get(key)),
         ):
@@ -343,6 +344,6 @@ def resolve(
     return Settings(name, values, origins, implicit_local=implicit)
 
 
-def _env(env: Any, key: str) -> str | None:
+def _env(env: Mapping[str, str], key: str) -> str | None:
     var = ENV_VARS.get(key)
     return env.get(var) if var else None

@@ -35,7 +35,9 @@ def command_reference() -> str:
                          help_option_names=["-h", "--help"])
     sections = _walk(cli, root)
     # `timctl api SERVICE/COMMAND` is resolved dynamically; document it explicitly.
-    api_ctx = click.Context(cli.get_command(root, "api"), info_name="api", parent=root,
+    api_cmd = cli.get_command(root, "api")
+    assert api_cmd is not None
+    api_ctx = click.Context(api_cmd, info_name="api", parent=root,
                             terminal_width=WIDTH, max_content_width=WIDTH)
     call_ctx = click.Context(call, info_name="SERVICE/COMMAND", parent=api_ctx,
                              terminal_width=WIDTH, max_content_width=WIDTH)
