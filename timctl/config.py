@@ -9,8 +9,6 @@ in the user data directory.
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -270,6 +268,9 @@ class Settings:
 
 
 def _run_secret_cmd(cmd: str) -> str:
+    import shlex
+    import subprocess
+
     try:
         done = subprocess.run(shlex.split(cmd), capture_output=True, text=True, timeout=30)
     except (OSError, ValueError, subprocess.TimeoutExpired) as exc:

@@ -147,14 +147,13 @@ def _leaf_kwargs(attr: str, *, hidden: bool) -> tuple[tuple[str, ...], dict[str,
 
 
 def attach_globals(cmd: click.Command) -> click.Command:
-    """Give every leaf under `cmd` hidden copies of the global options it lacks."""
+    """Give `cmd` and every command under it hidden copies of the global options it lacks."""
     if getattr(cmd, "_timctl_globals", False):
         return cmd
     cmd._timctl_globals = True  # type: ignore[attr-defined]
     if isinstance(cmd, click.Group):
         for sub in [*cmd.commands.values(), *getattr(cmd, "extra_commands", ())]:
             attach_globals(sub)
-        return cmd
     taken = {opt for p in cmd.params for opt in getattr(p, "opts", [])}
     for attr, decls, _ in GLOBALS:
         if not taken.intersection(decls):
