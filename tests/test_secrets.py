@@ -44,3 +44,12 @@ def test_no_secret_in_any_output(run, served_profile) -> None:  # type: ignore[n
     assert "z" * 64 not in text
     assert not SIG_LIKE.search(text), SIG_LIKE.search(text)
     assert "usersig=REDACTED" in text
+
+
+def test_settings_repr_masks_the_secret_key() -> None:
+    from timctl import config
+
+    s = config.resolve({}, None, env={"TIMCTL_SDKAPPID": "1400000001",
+                                      "TIMCTL_ENDPOINT": "http://127.0.0.1:1",
+                                      "TIMCTL_SECRET_KEY": "super-secret-key-123"})
+    assert "super-secret-key-123" not in repr(s) and "***" in repr(s)

@@ -199,6 +199,10 @@ class Settings:
     def get(self, key: str) -> Any:
         return self.values.get(key)
 
+    def __repr__(self) -> str:
+        shown = {k: "***" if k in SECRET_KEYS else v for k, v in self.values.items()}
+        return f"Settings(profile={self.profile!r}, values={shown!r})"
+
     @property
     def is_local(self) -> bool:
         return self.profile == LOCAL_PROFILE
