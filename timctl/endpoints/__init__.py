@@ -4,13 +4,14 @@
     ep = endpoints.get("im_open_login_svc/account_check")   # also legacy names
     ep.batch.max, ep.retry, ep.paging, ...
 
-The rows live in one module per service family (accounts, sns, messages, groups, push, other);
-the shape of a row is `spec.Endpoint`. Pure data: importing this package imports nothing else
-of timctl.
+The rows live in one module per service family (accounts, sns, messages, groups, communities,
+push, other); the shape of a row is `spec.Endpoint`. Pure data: importing this package imports
+nothing else of timctl.
 """
 
 from __future__ import annotations
 
+from timctl.endpoints import accounts, communities, groups, messages, other, push, sns
 from timctl.endpoints.spec import (
     DEFAULT_RATE,
     RETRY_CLASSES,
@@ -20,7 +21,17 @@ from timctl.endpoints.spec import (
     Field,
     Paging,
 )
-from timctl.endpoints.table import ENDPOINTS
+
+# Stable order: the order `timctl api list` shows and the generated docs follow.
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *accounts.ENDPOINTS,
+    *sns.ENDPOINTS,
+    *messages.ENDPOINTS,
+    *groups.ENDPOINTS,
+    *communities.ENDPOINTS,
+    *push.ENDPOINTS,
+    *other.ENDPOINTS,
+)
 
 __all__ = ["DEFAULT_RATE", "ENDPOINTS", "RETRY_CLASSES", "Batch", "Dedup", "Endpoint",
            "Field", "Paging", "adhoc", "canonical_name", "get", "services"]

@@ -25,8 +25,10 @@ RETRY_CLASSES: tuple[str, ...] = ("safe", "dedup", "unsafe")
 RateUnit = Literal["calls", "items"]
 
 # How a paged walk knows it is done:
-#   flag         response[done_field] == done_value (Complete == 1, IsFinished == 1, ...)
-#   cursor_empty the response cursor (the last carry's response side) is 0, "" or missing
+#   flag         response[done_field] == done_value (Complete == 1, CompleteFlag == 1, ...)
+#   cursor_empty the next value of the last carry is 0, "" or missing: a response field, or the
+#                computed "@min:"/"@max:" value (group_msg_get_simple: lowest MsgSeq 1 gives 0;
+#                a page without items gives none)
 #   short_page   fewer items than the requested page size came back
 #   empty_page   a page with no items
 DoneRule = Literal["flag", "cursor_empty", "short_page", "empty_page"]
@@ -34,7 +36,7 @@ DoneRule = Literal["flag", "cursor_empty", "short_page", "empty_page"]
 FieldType = Literal["string", "integer", "number", "boolean", "array", "object", "any"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Field:
     """One request field, checked locally before sending (and by the emulator)."""
 
@@ -50,7 +52,7 @@ class Field:
     maximum: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Batch:
     """The request field that carries many items, and where their outcomes come back."""
 
@@ -60,18 +62,32 @@ class Batch:
     result: str | None = None  # response field with per-item outcomes (ResultItem, ErrorList)
     result_key: str | None = None  # key naming the item inside a result object (UserID)
     result_code: str = "ResultCode"  # key of the per-item code inside a result object
-    failed_list: bool = False  # `result` lists failed items only (FailAccounts, Fail_Account)
+    # Values of `result_code` that mean the item succeeded, compared as received: most APIs use
+    # 0, some count up (add_group_member Result: 1 added, 2 already a member, 3 pending
+    # approval, 0 failed) or answer a boolean (delete_cloud_audit_keywords Deleted: true).
+    ok_codes: tuple[Any, ...] = (0,)
+    # `result` is a bare list of the failed items' IDs (FailAccounts, Fail_Account). Lists of
+    # result objects that leave out the successful items (ErrorList) need no flag: an item
+    # without a result object succeeded.
+    failed_list: bool = False
     splittable: bool = True  # False: the whole list must go in one call (set_group_attr)
+    # True: chunks must be sent one after another, in input order (import_group_msg: each
+    # message must be newer than the group's latest one), never concurrently
+    ordered: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Paging:
     """How to walk every page: what to carry from a response into the next request."""
 
     items: str  # response list merged across pages (MemberList, MsgList, ...)
+    # Other response lists that hold the items instead, depending on the request
+    # (get_group_msg_receipt_detail: UnreadList when Filter is 1)
+    items_alt: tuple[str, ...] = ()
     # (request field, source) pairs carried into the next request. The source is a response
     # field, or "@count" (request value + items on this page: offset paging), or
-    # "@min:<item field>" (lowest value of that field on this page, minus one: MsgSeq paging)
+    # "@min:<item field>" (lowest value of that field on this page, minus one: MsgSeq paging
+    # backwards), or "@max:<item field>" (highest value on this page, plus one: StartSeq paging)
     carry: tuple[tuple[str, str], ...] = ()
     done: DoneRule = "cursor_empty"
     done_field: str | None = None  # for done == "flag"
@@ -79,15 +95,20 @@ class Paging:
     page_size: tuple[str, int] | None = None  # (request field, documented maximum)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Dedup:
     """The request field the server deduplicates on, and for how long."""
 
     field: str  # MsgRandom, Random, ...
     window: int  # seconds within which a repeat is dropped
+    # Further request fields the server's duplicate key includes; like `field`, the client
+    # fills each (a random uint32) before the first attempt when absent and keeps it on every
+    # retry (sendmsg: the key is sender + MsgSeq + MsgRandom + content, and an absent MsgSeq
+    # is filled by the server with a new random value on each attempt)
+    also: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Endpoint:
     service: str
     command: str
@@ -97,8 +118,10 @@ class Endpoint:
     rate_period: float = 1.0  # seconds
     retry: RetryClass = "unsafe"
     dedup: Dedup | None = None  # required when retry == "dedup"
-    # Codes that mean "already done" when an idempotent delete/remove is retried after a
-    # lost response (account_delete: 70107 per item). Only honoured on such a retry.
+    # Codes that mean "already done" when an idempotent write is retried after a lost
+    # response: a delete/remove finding nothing (account_delete: 70107 per item), or a repeat
+    # the server refuses (admin_msgwithdraw: 20023 already recalled). Only honoured on such a
+    # retry; every endpoint with gone codes is retry "safe".
     gone_codes: frozenset[int] = frozenset()
     destructive: bool = False  # asks on a terminal, needs --yes otherwise
     batch: Batch | None = None
