@@ -18,9 +18,10 @@ from timctl import endpoints, usersig
 from timctl.emulator import DEFAULT_SDKAPPID
 from timctl.emulator.adapter import EmulatorAdapter
 from timctl.emulator.app import EmulatorApp
+from timctl.emulator.apps import AppInfo, ensure_app
 from timctl.emulator.faults import Faults
 from timctl.emulator.server import make_server
-from timctl.emulator.store import AppInfo, Store
+from timctl.emulator.store import Store
 
 ADMIN = "administrator"
 DEFAULT = object()  # "use the normal value" for a query parameter; None leaves it out
@@ -188,7 +189,7 @@ def store(db_path: Any) -> Iterator[Store]:
 
 @pytest.fixture
 def info(store: Store) -> AppInfo:
-    return store.ensure_app(DEFAULT_SDKAPPID)
+    return ensure_app(store, DEFAULT_SDKAPPID)
 
 
 @pytest.fixture

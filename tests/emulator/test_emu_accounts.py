@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from timctl import endpoints
+from timctl.emulator.apps import set_edition
+from timctl.emulator.services.accounts import queries as accounts
 
 IMPORT = "im_open_login_svc/account_import"
 MULTI = "im_open_login_svc/multiaccount_import"
@@ -27,7 +29,8 @@ class TestAccountImport:
     def test_imports_and_is_idempotent(self, api, store, info):
         api.ok(IMPORT, {"UserID": "alice"})
         api.ok(IMPORT, {"UserID": "alice"})
-        assert store.list_accounts(info.sdkappid).count("alice") == 1
+        with store.tx() as db:
+            assert accounts.list_ids(db, info.sdkappid).count("alice") == 1
 
     def test_nick_and_face_url_become_profile_fields(self, api):
         api.ok(IMPORT, {"UserID": "alice", "Nick": "Alice", "FaceUrl": "https://x/a.png"})
@@ -136,7 +139,7 @@ class TestAccountCheckAndDelete:
 
 class TestEditions:
     def test_trial_holds_100_accounts(self, api, store, info):
-        store.set_edition(info.sdkappid, "trial")
+        set_edition(store, info.sdkappid, "trial")
         api.import_users(*[f"u{i}" for i in range(99)])
         api.ok(IMPORT, {"UserID": "u99"})
         assert api.code(IMPORT, {"UserID": "u100"}) == 70398
@@ -149,16 +152,16 @@ class TestEditions:
 
     def test_paid_edition_refuses_delete_unless_enabled(self, api, store, info):
         api.import_users("a1")
-        store.set_edition(info.sdkappid, "pro")
+        set_edition(store, info.sdkappid, "pro")
         assert api.code(DELETE, {"DeleteItem": [{"UserID": "a1"}]}) == 71000
         assert api.imported("a1") == {"a1": True}
-        store.set_edition(info.sdkappid, "pro", allow_account_delete=True)
+        set_edition(store, info.sdkappid, "pro", allow_account_delete=True)
         api.ok(DELETE, {"DeleteItem": [{"UserID": "a1"}]})
         assert api.imported("a1") == {"a1": False}
 
     @pytest.mark.parametrize("edition", ["pro", "ultimate", "enterprise"])
     def test_paid_edition_blocks_reimport_for_90_days(self, api, store, info, clock, edition):
-        store.set_edition(info.sdkappid, edition, allow_account_delete=True)
+        set_edition(store, info.sdkappid, edition, allow_account_delete=True)
         api.import_users("a1")
         api.ok(DELETE, {"DeleteItem": [{"UserID": "a1"}]})
         assert api.code(IMPORT, {"UserID": "a1"}) == 70399

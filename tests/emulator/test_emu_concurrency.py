@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from timctl.emulator.services.accounts import queries as accounts
+
 THREADS = 8
 PER_THREAD = 50  # 400 accounts in all
 
@@ -25,7 +27,8 @@ def test_400_concurrent_imports_in_process(api, faults, store, info):
     faults.rate_limit = False  # 400 calls in one frozen second would exceed 200/s
     assert set(_import_concurrently(api)) == {0}
     assert all(api.imported(*_expected()).values())
-    assert store.count_accounts(info.sdkappid, exclude=info.admins) == THREADS * PER_THREAD
+    with store.tx() as db:
+        assert accounts.count(db, info.sdkappid, exclude=info.admins) == THREADS * PER_THREAD
 
 
 def test_400_concurrent_imports_over_http(http_api, faults, store, info):

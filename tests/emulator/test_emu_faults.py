@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from timctl import endpoints
+from timctl.emulator.apps import ensure_app
 from timctl.emulator.faults import Faults
 
 CHECK = "im_open_login_svc/account_check"
@@ -23,7 +24,7 @@ def test_fail_next_fails_exactly_n_then_recovers(api, faults):
 
 
 def test_injected_error_is_a_documented_envelope_and_changes_nothing(api, faults):
-    faults.fail_next, faults.error_code = 1, 70500
+    faults.fail_next, faults.fail_code = 1, 70500
     doc = api.call(IMPORT, {"UserID": "alice"})
     assert (doc["ActionStatus"], doc["ErrorCode"]) == ("FAIL", 70500)
     assert api.imported("alice") == {"alice": False}
@@ -35,10 +36,10 @@ def test_auth_failures_do_not_consume_fail_next(api, faults):
     assert api.code(CHECK, BODY) == 70169
 
 
-def test_error_rate(api, faults):
-    faults.error_rate = 1.0
+def test_fail_rate(api, faults):
+    faults.fail_rate = 1.0
     assert api.code(CHECK, BODY) == 70169
-    faults.error_rate = 0.0
+    faults.fail_rate = 0.0
     assert api.code(CHECK, BODY) == 0
 
 
@@ -75,7 +76,7 @@ def test_rate_limit_per_endpoint_per_app_in_a_sliding_second(api, clock, store, 
     assert [api.code(CHECK, BODY) for _ in range(rate)] == [0] * rate
     assert api.code(CHECK, BODY) == 60007
     assert api.code(IMPORT, {"UserID": "alice"}) == 0  # other endpoints have their own
-    other = store.ensure_app(1400000002)
+    other = ensure_app(store, 1400000002)
     other_api = api.__class__(api.session, api.base, other)
     assert other_api.code(CHECK, BODY) == 0  # and so do other apps
     clock.advance(1.01)
@@ -112,7 +113,7 @@ def test_faults_update_checks_names_types_and_ranges():
     f = Faults()
     f.update({"fail_next": 2, "latency": 0.5, "rate_limit": False})
     assert (f.fail_next, f.latency, f.rate_limit) == (2, 0.5, False)
-    for bad in ({"nope": 1}, {"fail_next": "2"}, {"fail_next": 1.5}, {"error_rate": 2},
+    for bad in ({"nope": 1}, {"fail_next": "2"}, {"fail_next": 1.5}, {"fail_rate": 2},
                 {"drop_rate": -0.1}, {"rate_limit": 1}, {"http_status": 42}):
         with pytest.raises(ValueError):
             f.update(bad)
@@ -123,11 +124,11 @@ def test_faults_update_checks_names_types_and_ranges():
 class TestControlApi:
     def test_get_and_post_faults(self, api, faults):
         assert api.control("faults").json() == Faults().to_dict()
-        resp = api.control("faults", {"fail_next": 1, "error_code": 70202})
+        resp = api.control("faults", {"fail_next": 1, "fail_code": 70202})
         assert resp.status_code == 200
         assert resp.json()["fail_next"] == 1
         assert api.code(CHECK, BODY) == 70202
-        api.control("faults", {"rate_limit": False, "error_rate": 1.0})
+        api.control("faults", {"rate_limit": False, "fail_rate": 1.0})
         assert api.control("faults", {"clear": True}).json() == Faults().to_dict()
         assert api.code(CHECK, BODY) == 0
 

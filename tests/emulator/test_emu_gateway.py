@@ -10,7 +10,8 @@ import zlib
 import pytest
 
 from timctl import endpoints
-from timctl.emulator import auth, services
+from timctl.emulator import services
+from timctl.emulator.apps import ensure_app
 
 IMPORT = "im_open_login_svc/account_import"
 CHECK = "im_open_login_svc/account_check"
@@ -120,7 +121,7 @@ def test_sig_made_with_another_key_is_70009(any_api):
 
 
 def test_sig_made_for_another_sdkappid_is_70014(any_api, store):
-    other = store.ensure_app(1400000002)
+    other = ensure_app(store, 1400000002)
     sig = any_api.signed(sdkappid=other.sdkappid, key=other.secret_key)
     assert any_api.code(IMPORT, {"UserID": "alice"}, usersig=sig) == 70014
 
@@ -165,17 +166,20 @@ def test_non_admin_identifier_gets_the_service_admin_code(any_api, name, body, c
     assert any_api.imported("x") == {"x": False}
 
 
-@pytest.mark.parametrize(("service", "code"), [
-    ("im_open_login_svc", 70403), ("openim", 90009), ("profile", 40004), ("sns", 30004),
-    ("recentcontact", 50003), ("group_open_http_svc", 10007),
-    ("million_group_open_http_svc", 10007), ("all_member_push", 60010),
+@pytest.mark.parametrize(("service", "admin", "param", "bad_json", "display"), [
+    ("im_open_login_svc", 70403, 70402, 60003, False),
+    ("openim", 90009, 90003, 90001, False),
+    ("profile", 40004, 40001, 40001, True),
+    ("all_member_push", 60010, 60002, 60003, False),  # no package answers it: the gateway's
 ])
-def test_admin_codes_per_service(service, code):
-    assert auth.admin_code(service) == code
+def test_each_service_package_declares_its_spec(service, admin, param, bad_json, display):
+    spec = services.spec(service)
+    assert (spec.admin_code, spec.param_code, spec.bad_json_code, spec.error_display) == (
+        admin, param, bad_json, display)
 
 
 def test_added_admin_may_call(any_api, store):
-    store.ensure_app(any_api.info.sdkappid, admin="ops")
+    ensure_app(store, any_api.info.sdkappid, admin="ops")
     assert any_api.code(IMPORT, {"UserID": "alice"}, identifier="ops") == 0
 
 

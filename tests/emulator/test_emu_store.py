@@ -1,50 +1,40 @@
-"""The store: apps, persistence across app instances, reset, the schema extension point, the
-handler registry, and a cheap `import timctl.emulator`."""
+"""The store: the file (created 0600, errors as one-line DatabaseError), transactions and
+savepoints, a cheap open, a cheap `import timctl.emulator`, and requests only in adapter.py."""
 
 from __future__ import annotations
 
+import os
 import re
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from timctl import endpoints
-from timctl.emulator import DEFAULT_SDKAPPID, open_app, services
 from timctl.emulator import store as store_mod
-from timctl.emulator.app import EmulatorApp
-from timctl.emulator.store import Store
+from timctl.emulator.store import DatabaseError, Store
+from timctl.errors import ConfigError
 
-IMPORT = "im_open_login_svc/account_import"
-
-
-def test_ensure_app_creates_then_returns_the_same_app(store):
-    first = store.ensure_app(1400000005)
-    assert re.fullmatch(r"[0-9a-f]{64}", first.secret_key)
-    assert (first.admins, first.edition, first.allow_account_delete) == (
-        ("administrator",), "developer", False)
-    assert store.ensure_app(1400000005) == first
-    assert store.apps() == [first]
+EMULATOR = Path(__file__).resolve().parents[2] / "timctl" / "emulator"
 
 
-def test_ensure_app_updates_key_and_adds_admins(store):
-    store.ensure_app(1400000005, secret_key="k1")
-    info = store.ensure_app(1400000005, admin="ops", secret_key="k2")
-    assert (info.secret_key, info.admins) == ("k2", ("administrator", "ops"))
-    assert store.ensure_app(1400000005).secret_key == "k2"  # no key given: kept
-    assert store.account_exists(1400000005, "ops")  # admins are accounts
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_ensure_app_refuses_bad_input(store):
-    for kwargs in ({"sdkappid": 0}, {"sdkappid": 1, "edition": "gold"},
-                   {"sdkappid": 1, "admin": "x" * 33}):
-        with pytest.raises(ValueError):
-            store.ensure_app(**kwargs)
-    for i in range(10):
-        store.ensure_app(7, admin=f"admin{i}")
-    with pytest.raises(ValueError):  # documented: at most 10 admins
-        store.ensure_app(7, admin="one-too-many")
+def one_line_error(path: Path) -> str:
+    with pytest.raises(DatabaseError) as caught:
+        Store(path).close()
+    text = str(caught.value)
+    assert "\n" not in text and str(path) in text
+    return text
+
+
+def test_database_error_is_a_config_error_exit_3():
+    assert issubclass(DatabaseError, ConfigError)
+    assert DatabaseError("x").exit_code == 3
 
 
 def test_store_creates_parent_directories(tmp_path):
@@ -53,72 +43,118 @@ def test_store_creates_parent_directories(tmp_path):
     assert path.exists()
 
 
-def test_state_persists_across_app_instances_on_one_file(db_path, clock, api_for):
-    emu1, info = open_app(db_path)
-    assert info.sdkappid == DEFAULT_SDKAPPID
-    first = api_for(emu1, info)
-    first.ok(IMPORT, {"UserID": "alice", "Nick": "Alice"})
-
-    emu2, info2 = open_app(db_path)  # a second connection while the first is open
-    assert info2 == info
-    second = api_for(emu2, info2)
-    assert second.imported("alice") == {"alice": True}
-    second.ok(IMPORT, {"UserID": "bob"})
-    assert first.imported("bob") == {"bob": True}
-
-    emu1.store.close()
-    emu2.store.close()
-    emu3 = EmulatorApp(Store(db_path), clock=clock)  # reopened from disk
-    third = api_for(emu3, info)
-    doc = third.ok("profile/portrait_get",
-                   {"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]})
-    assert doc["UserProfileItem"][0]["ProfileItem"] == [
-        {"Tag": "Tag_Profile_IM_Nick", "Value": "Alice"}]
-    emu3.store.close()
+def test_new_files_and_their_wal_and_shm_are_0600(tmp_path):
+    path = tmp_path / "emu.db"
+    old = os.umask(0o022)
+    try:
+        s = Store(path)
+        with s.tx() as db:  # a write while open: -wal and -shm exist now
+            db.execute("INSERT INTO stats VALUES ('x', 0, 1)")
+        sidecars = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+        assert all(p.exists() for p in sidecars)
+        assert [mode(p) for p in [path, *sidecars]] == [0o600] * 3
+        s.close()
+    finally:
+        os.umask(old)
 
 
-def test_reset_keeps_apps_keys_and_admins(store, info, api):
-    api.import_users("alice")
-    store.set_edition(info.sdkappid, "pro", allow_account_delete=True)
-    store.reset()
-    assert store.get_app(info.sdkappid) == store.apps()[0]
-    assert store.get_app(info.sdkappid).secret_key == info.secret_key
-    assert api.imported("alice", "administrator") == {"alice": False, "administrator": True}
+def test_existing_files_are_made_0600_on_open(tmp_path):
+    path = tmp_path / "emu.db"
+    Store(path).close()
+    path.chmod(0o644)
+    wal = Path(f"{path}-wal")
+    wal.write_bytes(b"")
+    wal.chmod(0o644)
+    Store(path).close()
+    assert mode(path) == 0o600
+    if wal.exists():
+        assert mode(wal) == 0o600
 
 
-def test_account_delete_clears_tables_registered_by_services(store, info, api, monkeypatch):
-    monkeypatch.setattr(store_mod, "_EXTRA_DDL", list(store_mod._EXTRA_DDL))
-    monkeypatch.setattr(store_mod, "_USER_COLUMNS", list(store_mod._USER_COLUMNS))
-    store_mod.register_schema(
-        "CREATE TABLE IF NOT EXISTS test_friends (sdkappid INTEGER, owner TEXT, friend TEXT);",
-        [("test_friends", "owner"), ("test_friends", "friend")])
-    api.import_users("a", "b", "c")
+def test_random_bytes_are_refused_in_one_line(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(os.urandom(8192))
+    assert "not an emulator database" in one_line_error(path)
+
+
+def test_another_programs_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE invoices (id INTEGER)")
+    assert "not an emulator database" in one_line_error(path)
+    with sqlite3.connect(path) as db:  # and nothing was added to it
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["invoices"]
+
+
+def test_a_directory_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / "file").write_text("not a directory")
+    assert "cannot open" in one_line_error(tmp_path / "file" / "emu.db")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores modes")
+def test_an_unwritable_file_is_one_line(tmp_path):
+    path = tmp_path / "emu.db"
+    Store(path).close()
+    path.chmod(0o400)
+    assert "cannot open" in one_line_error(path)
+
+
+def test_nested_tx_joins_and_an_error_rolls_everything_back(store):
+    with pytest.raises(RuntimeError), store.tx() as db:
+        db.execute("INSERT INTO stats VALUES ('a', 0, 1)")
+        with store.tx() as inner:
+            inner.execute("INSERT INTO stats VALUES ('b', 0, 1)")
+        raise RuntimeError
     with store.tx() as db:
-        db.executemany("INSERT INTO test_friends VALUES (?, ?, ?)",
-                       [(info.sdkappid, "a", "b"), (info.sdkappid, "b", "a"),
-                        (info.sdkappid, "b", "c"), (info.sdkappid, "c", "b")])
-    api.ok("im_open_login_svc/account_delete", {"DeleteItem": [{"UserID": "a"}]})
+        assert db.execute("SELECT COUNT(*) FROM stats").fetchone() == (0,)
+
+
+def test_a_savepoint_undoes_only_its_part(store):
     with store.tx() as db:
-        rows = db.execute("SELECT owner, friend FROM test_friends ORDER BY owner").fetchall()
-    assert rows == [("b", "c"), ("c", "b")]
+        db.execute("INSERT INTO stats VALUES ('kept', 0, 1)")
+        with pytest.raises(KeyError), store.savepoint():
+            db.execute("INSERT INTO stats VALUES ('undone', 0, 1)")
+            raise KeyError("x")
+    with store.tx() as db:
+        assert db.execute("SELECT endpoint FROM stats").fetchall() == [("kept",)]
 
 
-def test_every_handler_is_a_row_of_the_endpoint_table():
-    names = services.implemented()
-    assert {"im_open_login_svc/account_import", "im_open_login_svc/multiaccount_import",
-            "im_open_login_svc/account_delete", "im_open_login_svc/account_check",
-            "im_open_login_svc/kick", "openim/query_online_status",
-            "profile/portrait_set", "profile/portrait_get"} <= set(names)
-    assert all(endpoints.get(n) is not None for n in names)
-    with pytest.raises(ValueError):
-        services.handler("no_such_service/no_such_command")
+def test_opening_an_up_to_date_file_is_one_query(db_path, monkeypatch):
+    Store(db_path).close()
+    seen: list[str] = []
+    real_connect = sqlite3.connect
+
+    def traced(*args, **kwargs):  # type: ignore[no-untyped-def]
+        db = real_connect(*args, **kwargs)
+        db.set_trace_callback(seen.append)
+        return db
+
+    monkeypatch.setattr(store_mod.sqlite3, "connect", traced)
+    Store(db_path).close()
+    queries = [s for s in seen if not s.upper().startswith("PRAGMA")]
+    assert len(queries) == 1 and "FROM meta" in queries[0]
 
 
 def test_import_is_cheap():
     code = ("import sys, timctl.emulator; "
             "print(sorted(m for m in ('sqlite3', 'requests', 'wsgiref', 'TLSSigAPIv2')"
             " if m in sys.modules))")
-    repo = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=repo)
+                         check=True, cwd=EMULATOR.parents[1])
     assert out.stdout.strip() == "[]"
+
+
+def test_the_emulator_runs_without_requests():
+    """Only adapter.py may import requests: the CLI runs the emulator in-process without it."""
+    importers = [str(p.relative_to(EMULATOR)) for p in EMULATOR.rglob("*.py")
+                 if re.search(r"^\s*(import requests|from requests)", p.read_text(), re.M)]
+    assert importers == ["adapter.py"]
+    script = (
+        "import sys, tempfile, os\n"
+        "sys.modules['requests'] = None\n"
+        "from timctl.emulator import open_app, server, control\n"
+        "app, info = open_app(os.path.join(tempfile.mkdtemp(), 'e.db'))\n"
+        "print(info.sdkappid)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=EMULATOR.parents[1])
+    assert out.returncode == 0, out.stderr

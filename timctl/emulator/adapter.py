@@ -2,8 +2,9 @@
 
 Mount it for a made-up scheme: `session.mount("emulator://", EmulatorAdapter(app))` and send
 full URLs (`emulator://local/v4/...?sdkappid=...`). requests leaves such URLs unprepared, so
-path and query are taken from the URL here. Injected drops raise ConnectionError and latency
-beyond the read timeout raises ReadTimeout, as over a socket. Stateless, so thread-safe.
+path and query are taken from the URL here. Injected drops and lost responses raise
+ConnectionError and latency beyond the read timeout raises ReadTimeout, as over a socket.
+Stateless, so thread-safe.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 
-from timctl.emulator.app import READ_TIMEOUT_KEY, EmulatorApp
-from timctl.emulator.faults import Dropped, TimedOut
+from timctl.emulator.app import EmulatorApp
+from timctl.emulator.faults import READ_TIMEOUT_KEY, Dropped, ResponseLost, TimedOut
 
 
 class EmulatorAdapter(BaseAdapter):
@@ -46,9 +47,8 @@ class EmulatorAdapter(BaseAdapter):
                 close = getattr(chunks, "close", None)
                 if close is not None:
                     close()
-        except Dropped:
-            raise requests.exceptions.ConnectionError(
-                "emulator dropped the connection (injected fault)", request=request) from None
+        except (Dropped, ResponseLost) as exc:
+            raise requests.exceptions.ConnectionError(str(exc), request=request) from None
         except TimedOut:
             raise requests.exceptions.ReadTimeout(
                 f"emulator did not answer within {timeout} s (injected latency)",

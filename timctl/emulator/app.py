@@ -1,65 +1,75 @@
 """The emulator's WSGI app: the REST gateway in front of the service handlers.
 
 Per /v4 request, in order: transport faults (latency, dropped connection, HTTP error status),
-route (60002 bad shape, 60009 unknown or not emulated), auth (auth.py), rate limit (60007),
-injected API errors, JSON body (60003; openim says 90001), then the handler inside one store
-transaction. Apart from transport faults every answer is HTTP 200 with the documented
-envelope. Paths under /_emulator/ are the control API (control.py), never under /v4/.
+route (60002 bad shape, 60009 unknown or not emulated; legacy paths answer as their
+endpoint), then inside one store transaction: auth (auth.py), rate limit (60007), injected
+API errors, JSON body (the service's code), the handler (in a savepoint: a failed call
+writes nothing) and the call's stats. A lost-response fault drops the answer after that
+commit. Apart from transport faults every answer is HTTP 200 with the documented envelope.
+Paths under /_emulator/ are the control API (control.py), never under /v4/.
 """
 
 from __future__ import annotations
 
-import http
 import json
 import logging
+import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
 from timctl import endpoints
-from timctl.emulator import auth, services
-from timctl.emulator.faults import Dropped, Faults, RateLimiter, TimedOut
-from timctl.emulator.services import ApiFail, Context
+from timctl.emulator import auth, control, services, stats
+from timctl.emulator.control import CONTROL_PREFIX
+from timctl.emulator.faults import READ_TIMEOUT_KEY, Dropped, Faults, ResponseLost, TimedOut
+from timctl.emulator.ratelimit import RateLimiter
+from timctl.emulator.responses import Response, json_response, non_json, read_body
+from timctl.emulator.services import GATEWAY_SPEC, ApiFail, Context, ServiceSpec
 from timctl.emulator.store import Store
+
+__all__ = ["CONTROL_PREFIX", "READ_TIMEOUT_KEY", "EmulatorApp", "envelope"]
 
 log = logging.getLogger("timctl.emulator")
 
-CONTROL_PREFIX = "/_emulator/"
-# Environ key an in-process transport sets to its read timeout, so injected latency beyond
-# it ends in a timeout as it would over a socket.
-READ_TIMEOUT_KEY = "timctl.read_timeout"
-# Services whose documented responses carry ErrorDisplay.
-_ERROR_DISPLAY_SERVICES = frozenset({"profile", "sns", "recentcontact"})
-
 StartResponse = Callable[..., Any]
-Response = tuple[str, list[tuple[str, str]], bytes]
 
 
 class EmulatorApp:
     """WSGI callable. Thread-safe: state lives in the store (serialised transactions), the
-    rate limiter and the faults (both locked)."""
+    rate limiter and the faults (both locked).
+
+    A handler bug answers 70500 naming the exception. `debug` re-raises it instead (tests);
+    `log_errors` (set by `timctl emulator serve`) or TIMCTL_DEBUG=1 logs its traceback.
+    `control_token`: the control API then requires `Authorization: Bearer <token>` from
+    anyone; without one it serves loopback peers only.
+    """
 
     def __init__(self, store: Store, faults: Faults | None = None,
                  clock: Callable[[], float] = time.time, *, control: bool = True,
-                 debug: bool = False) -> None:
+                 debug: bool = False, log_errors: bool = False,
+                 control_token: str | None = None) -> None:
         self.store = store
         self.faults = faults if faults is not None else Faults()
         self.clock = clock
-        self.control = control  # serve /_emulator/ (faults, health, online, reset)
-        self.debug = debug  # re-raise handler bugs instead of answering 70500
+        self.control = control  # serve /_emulator/ (faults, health, stats, online, reset)
+        self.debug = debug
+        self.log_errors = log_errors
+        self.control_token = control_token
         self._limiter = RateLimiter()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         if self.control and path.startswith(CONTROL_PREFIX):
-            from timctl.emulator import control
-
             status, headers, body = control.handle(self, environ)
         else:
             status, headers, body = self._rest(environ)
         start_response(status, headers)
         return [body]
+
+    def close(self) -> None:
+        self.store.close()
 
     # --- /v4 ---------------------------------------------------------------------------------
 
@@ -68,113 +78,142 @@ class EmulatorApp:
         self._transport_faults(environ)
         status = self.faults.take_http_status()
         if status is not None:
-            return _non_json(status)
-        return json_response(200, self._answer(environ, raw))
+            return non_json(status)
+        lose = self.faults.take_lose_response()
+        doc = self._answer(environ, raw)
+        if lose:
+            raise ResponseLost("the emulator lost the response after commit (injected fault)")
+        return json_response(200, doc)
 
     def _transport_faults(self, environ: dict[str, Any]) -> None:
-        delay = self.faults.latency
+        delay = self.faults.delay()
         if delay > 0:
             timeout = environ.get(READ_TIMEOUT_KEY)
             if timeout is not None and delay > timeout:
                 time.sleep(timeout)
-                raise TimedOut()
+                raise TimedOut(f"no answer within {timeout:g} s (injected latency)")
             time.sleep(delay)
         if self.faults.take_drop():
-            raise Dropped()
+            raise Dropped("the emulator dropped the connection (injected fault)")
 
     def _answer(self, environ: dict[str, Any], raw: bytes) -> dict[str, Any]:
-        service: str | None = None
+        key, endpoint = _resolve(environ.get("PATH_INFO") or "")
         try:
-            endpoint, handler = _route(environ)
-            service = endpoint.service
-            now = self.clock()
-            params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-            caller = auth.authenticate(params, self.store, service, now)
-            if self.faults.rate_limit and not self._limiter.allow(
-                    (caller.app.sdkappid, endpoint.name), endpoint.rate, now):
-                raise ApiFail(60007, f"REST API call frequency over limit: {endpoint.name}"
-                                     f" allows {endpoint.rate:g} calls/s per app")
-            code = self.faults.take_error()
-            if code is not None:
-                raise ApiFail(code, f"injected fault: ErrorCode {code} (timctl emulator)")
-            body = _json_object(raw, service)
-            ctx = Context(self.store, caller.app, caller.identifier, now, endpoint)
-            with self.store.tx():  # one request, one transaction: all or nothing
-                data = handler(ctx, body)
-            return envelope(service, 0, "", data)
-        except ApiFail as fail:
-            return envelope(service, fail.code, fail.info, fail.data)
-        except Exception:
+            with self.store.tx() as db:
+                doc = self._in_tx(db, environ, raw, key, endpoint)
+                stats.record(db, key, doc["ErrorCode"])
+            return doc
+        except Exception as exc:  # the transaction itself failed (disk, lock timeout)
             if self.debug:
                 raise
-            log.exception("emulator handler failed")
-            return envelope(service, 70500, "internal server error (timctl emulator bug)")
+            self._report(exc)
+            return envelope(GATEWAY_SPEC, 70500, bug_text(exc))
+
+    def _in_tx(self, db: sqlite3.Connection, environ: dict[str, Any], raw: bytes, key: str,
+               endpoint: endpoints.Endpoint | None) -> dict[str, Any]:
+        spec = GATEWAY_SPEC if endpoint is None else services.spec(endpoint.service)
+        try:
+            handler = _handler(environ, key, endpoint)
+            assert endpoint is not None
+            data = self._call(db, environ, raw, endpoint, spec, handler)
+            return envelope(spec, 0, "", data)
+        except ApiFail as fail:
+            return envelope(spec, fail.code, fail.info, fail.data)
+        except Exception as exc:
+            if self.debug:
+                raise
+            self._report(exc)
+            return envelope(spec, 70500, bug_text(exc))
+
+    def _call(self, db: sqlite3.Connection, environ: dict[str, Any], raw: bytes,
+              endpoint: endpoints.Endpoint, spec: ServiceSpec,
+              handler: services.Handler) -> dict[str, Any]:
+        now = self.clock()
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        caller = auth.authenticate(db, params, spec, now)
+        body = _json_object(raw)
+        if self.faults.rate_limit:
+            cost = _cost(endpoint, body)
+            if not self._limiter.allow((caller.app.sdkappid, endpoint.name), endpoint.rate,
+                                       endpoint.rate_period, now, cost):
+                raise ApiFail(60007, f"REST API call frequency over limit: {endpoint.name}"
+                                     f" allows {endpoint.rate:g} {endpoint.rate_unit} per"
+                                     f" {endpoint.rate_period:g} s per app")
+        code = self.faults.take_error()
+        if code is not None:
+            raise ApiFail(code, f"injected fault: ErrorCode {code} (timctl emulator)")
+        if not isinstance(body, dict):
+            info = spec.bad_json_info
+            raise ApiFail(spec.bad_json_code,
+                          info if body is None else f"{info}: the body must be a JSON object")
+        ctx = Context(db, caller.app, caller.identifier, now, endpoint, spec)
+        with self.store.savepoint("handler"):  # a failed call writes nothing
+            return handler(ctx, body)
+
+    def _report(self, exc: BaseException) -> None:
+        # An in-process caller (the CLI) must not get a traceback on its stderr.
+        if self.log_errors or os.environ.get("TIMCTL_DEBUG") == "1":
+            log.error("timctl emulator bug", exc_info=exc)
 
 
-def _route(environ: dict[str, Any]) -> tuple[endpoints.Endpoint, services.Handler]:
-    if environ.get("REQUEST_METHOD") != "POST":
-        raise ApiFail(60002, "HTTP parse Error: the REST API takes POST only")
-    parts = (environ.get("PATH_INFO") or "").split("/")
+def _resolve(path: str) -> tuple[str, endpoints.Endpoint | None]:
+    """(stats key, endpoint) of a /v4 path; legacy names resolve to their endpoint. The key
+    of a malformed path is the path itself (with its leading slash)."""
+    parts = path.split("/")
     if len(parts) != 4 or parts[0] or parts[1] != "v4" or not parts[2] or not parts[3]:
-        raise ApiFail(60002, "HTTP parse Error: the URL path must be /v4/<service>/<command>")
+        return "/" + path.lstrip("/"), None
     name = f"{parts[2]}/{parts[3]}"
     endpoint = endpoints.get(name)
-    if endpoint is None or endpoint.name != name:
-        raise ApiFail(60009, f"request resource error: no API {name}")
+    if endpoint is None or (endpoint.name != name and name not in endpoint.legacy_paths):
+        return name, None
+    return endpoint.name, endpoint
+
+
+def _handler(environ: dict[str, Any], key: str,
+             endpoint: endpoints.Endpoint | None) -> services.Handler:
+    if environ.get("REQUEST_METHOD") != "POST":
+        raise ApiFail(60002, "HTTP parse Error: the REST API takes POST only")
+    if endpoint is None:
+        if key.startswith("/"):
+            raise ApiFail(60002, "HTTP parse Error: the URL path must be /v4/<service>/<command>")
+        raise ApiFail(60009, f"request resource error: no API {key}")
     handler = services.lookup(endpoint.name)
     if handler is None:
-        raise ApiFail(60009, f"request resource error: {name} is not implemented by the"
-                             " timctl emulator")
-    return endpoint, handler
+        raise ApiFail(60009, f"request resource error: {endpoint.name} is not implemented by"
+                             " the timctl emulator")
+    return handler
 
 
-def _json_object(raw: bytes, service: str) -> dict[str, Any]:
-    if service == "openim":  # documented sample for openim/* parse failures
-        code, info = 90001, "Fail to Parse json data of body, Please check it"
-    else:
-        code, info = 60003, "request body JSON parse error"
+def _json_object(raw: bytes) -> Any:
+    """The parsed body, or None when it is not JSON (the caller picks the service's code)."""
     try:
-        body = json.loads(raw.decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ApiFail(code, info) from None
-    if not isinstance(body, dict):
-        raise ApiFail(code, f"{info}: the body must be a JSON object")
-    return body
+        return None
 
 
-def envelope(service: str | None, code: int, info: str,
+def _cost(endpoint: endpoints.Endpoint, body: Any) -> float:
+    """Units the call uses of the endpoint's rate: 1, or its items where the docs count items."""
+    if endpoint.rate_unit == "items" and endpoint.batch and isinstance(body, dict):
+        items = body.get(endpoint.batch.field)
+        if isinstance(items, list) and items:
+            return float(len(items))
+    return 1.0
+
+
+def envelope(spec: ServiceSpec, code: int, info: str,
              data: dict[str, Any] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"ActionStatus": "OK" if code == 0 else "FAIL",
                            "ErrorCode": code, "ErrorInfo": info}
-    if service in _ERROR_DISPLAY_SERVICES:
+    if spec.error_display:
         out["ErrorDisplay"] = ""
     if data:
         out.update(data)
     return out
 
 
-def read_body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    return environ["wsgi.input"].read(length) if length > 0 else b""
-
-
-def json_response(status: int, doc: Any) -> Response:
-    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return _status_line(status), [("Content-Type", "application/json; charset=utf-8"),
-                                  ("Content-Length", str(len(body)))], body
-
-
-def _non_json(status: int) -> Response:
-    line = _status_line(status)
-    body = f"<html><body><h1>{line}</h1></body></html>\n".encode()
-    return line, [("Content-Type", "text/html"), ("Content-Length", str(len(body)))], body
-
-
-def _status_line(status: int) -> str:
-    try:
-        return f"{status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Error"
+def bug_text(exc: BaseException) -> str:
+    """A short ErrorInfo naming the exception: one line, no traceback."""
+    detail = " ".join(str(exc).split())[:200]
+    name = type(exc).__name__
+    return f"internal server error (timctl emulator bug: {name}{': ' + detail if detail else ''})"

@@ -1,31 +1,25 @@
-"""Gateway authentication: the common query parameters, the admin UserSig, App Admin rights.
+"""Gateway authentication: the common query parameters, the admin UserSig, App Admin rights,
+and UserSig revocation by kick.
 
 Checks run in the order the gateway documents its codes: sdkappid (60012 missing, 60006 not a
 number, 70020 unknown app), the other parameters (60002; 70002 for an empty usersig), the
-signature (70003/70014/70013/70009/70001), then the identifier must be an App Admin.
+signature (70003/70014/70013/70009/70001), then the identifier must be an App Admin (each
+service documents its own code for that: ServiceSpec.admin_code). All reads happen inside
+the request's transaction.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from timctl import usersig
-from timctl.emulator.services import ApiFail
-from timctl.emulator.store import AppInfo, Store
+from timctl.emulator import apps
+from timctl.emulator.apps import AppInfo
+from timctl.emulator.services import ApiFail, ServiceSpec
 
 UINT32_MAX = 2**32 - 1
-
-# Each service documents its own "App Admin permission required" code.
-_ADMIN_CODES = {
-    "im_open_login_svc": 70403,
-    "openim": 90009,
-    "profile": 40004,
-    "sns": 30004,
-    "recentcontact": 50003,
-}
-GROUP_ADMIN_CODE = 10007
-GATEWAY_ADMIN_CODE = 60010
 
 
 @dataclass(frozen=True)
@@ -39,41 +33,45 @@ def first(params: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def authenticate(params: Mapping[str, list[str]], store: Store, service: str,
+def authenticate(db: sqlite3.Connection, params: Mapping[str, list[str]], spec: ServiceSpec,
                  now: float) -> Caller:
     """The app and admin behind a request, or ApiFail with the gateway's code."""
-    app = _app(params, store)
+    app = _app(db, params)
     identifier, sig = _common_params(params)
     decoded, problem = usersig.verify(sig, secret_key=app.secret_key, sdkappid=app.sdkappid,
                                       user_id=identifier, now=now)
     if problem is not None:
         raise ApiFail(problem.code, usersig.SIG_ERROR_TEXT[problem])
     assert decoded is not None
-    kicked = store.kicked_at(app.sdkappid, identifier)
+    kicked = kicked_at(db, app.sdkappid, identifier)
     if kicked is not None and decoded.issued_at < kicked:
         # documented: kick invalidates UserSigs issued before it
         raise ApiFail(70001, "UserSig was issued before the account was kicked; sign a new one")
     if identifier not in app.admins:
-        raise ApiFail(admin_code(service),
+        raise ApiFail(spec.admin_code,
                       f"identifier {identifier!r} is not an App Admin: admin permission required")
     return Caller(app, identifier)
 
 
-def admin_code(service: str) -> int:
-    if service in _ADMIN_CODES:
-        return _ADMIN_CODES[service]
-    if "group" in service:  # group_open_http_svc, million_group_open_http_svc, ...
-        return GROUP_ADMIN_CODE
-    return GATEWAY_ADMIN_CODE
+def revoke_sigs(db: sqlite3.Connection, sdkappid: int, user_id: str, now: float) -> None:
+    """Invalidate the user's sigs issued before now (whole seconds, the unit of TLS.time)."""
+    db.execute("INSERT OR REPLACE INTO kicks (sdkappid, user_id, kicked_at) VALUES (?, ?, ?)",
+               (sdkappid, user_id, int(now)))
 
 
-def _app(params: Mapping[str, list[str]], store: Store) -> AppInfo:
+def kicked_at(db: sqlite3.Connection, sdkappid: int, user_id: str) -> int | None:
+    row = db.execute("SELECT kicked_at FROM kicks WHERE sdkappid = ? AND user_id = ?",
+                     (sdkappid, user_id)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _app(db: sqlite3.Connection, params: Mapping[str, list[str]]) -> AppInfo:
     raw = first(params, "sdkappid")
     if raw is None or raw == "":
         raise ApiFail(60012, "sdkappid is missing from the URL")
     if not raw.isascii() or not raw.isdigit() or int(raw) > UINT32_MAX:
         raise ApiFail(60006, f"SDKAppID invalid: {raw!r}")
-    app = store.get_app(int(raw))
+    app = apps.load(db, int(raw))
     if app is None:
         raise ApiFail(70020, f"SDKAppID {raw} not found")
     return app

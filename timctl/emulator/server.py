@@ -1,94 +1,250 @@
-"""Serve the emulator over HTTP: a threaded stdlib wsgiref server.
+"""Serve a WSGI app (the emulator) over HTTP/1.1 with keep-alive, one thread per connection.
 
-Request logs never show the query string (it carries the admin UserSig) and are off unless
-asked for. An injected drop closes the connection without writing a response.
+Requests loop on one connection until the client says `Connection: close`, goes quiet for
+`_Handler.timeout` seconds, or the server stops; every answer carries Content-Length and
+goes out in one write. An injected drop or lost response (faults.Dropped / ResponseLost)
+closes the connection without answering. Request logs never show the query string (it
+carries the admin UserSig), are off unless asked for, and are written before the answer, so
+a client that has its answer also finds its line.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import socket
 import socketserver
 import sys
+import threading
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from typing import Any
-from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
+from urllib.parse import unquote
 
-from timctl.emulator.faults import Dropped
+from timctl.emulator.faults import Dropped, ResponseLost
+from timctl.emulator.responses import status_line
+
+log = logging.getLogger("timctl.emulator")
+
+WsgiApp = Callable[..., Any]
+MAX_BODY = 32 * 1024 * 1024  # far beyond any documented request; refuses runaway uploads
 
 
-class EmulatorServer(socketserver.ThreadingMixIn, WSGIServer):
-    # Non-daemon request threads: server_close() waits for requests in flight, so the
-    # store is never closed under them (handlers time out idle sockets, see below).
+class EmulatorServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    # Non-daemon connection threads: server_close() waits for requests in flight, so the
+    # store is never closed under them; idle keep-alive connections are closed first.
     daemon_threads = False
     block_on_close = True
     allow_reuse_address = True
-    log_requests = False
+    request_queue_size = 128
 
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind would call socket.getfqdn(), a reverse DNS lookup that can
-        # stall start-up for seconds; the bound address is all we need.
-        socketserver.TCPServer.server_bind(self)
+    def __init__(self, address: tuple[Any, ...], app: WsgiApp, *,
+                 log_requests: bool = False) -> None:
+        self.app = app
+        self.log_requests = log_requests
+        self.connections_accepted = 0  # sockets accepted so far (tests count keep-alive)
+        self._conns: dict[socket.socket, bool] = {}  # open connection -> busy with a request
+        self._conns_lock = threading.Lock()
+        self._closing = False
+        super().__init__(address, _Handler)
         host, port = self.server_address[:2]
-        self.server_name = str(host)
-        self.server_port = int(port)
-        self.setup_environ()
+        self.server_name, self.server_port = str(host), int(port)
+
+    def serve_forever(self, poll_interval: float = 0.05) -> None:
+        # shutdown() waits up to one poll interval: keep it short
+        super().serve_forever(poll_interval)
+
+    def server_close(self) -> None:
+        """Stop listening, end idle keep-alive connections, wait for requests in flight."""
+        with self._conns_lock:
+            self._closing = True
+            idle = [conn for conn, busy in self._conns.items() if not busy]
+        for conn in idle:  # wakes the handler blocked reading the next request line
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RD)
+        super().server_close()
+
+    def get_app(self) -> WsgiApp:  # wsgiref's name, kept for callers of the old server
+        return self.app
+
+    def _track(self, conn: socket.socket, busy: bool | None) -> bool:
+        """Mark a connection busy/idle (None: forget it). False once the server is closing."""
+        with self._conns_lock:
+            if busy is None:
+                self._conns.pop(conn, None)
+            else:
+                if conn not in self._conns:
+                    self.connections_accepted += 1
+                self._conns[conn] = busy
+            return not self._closing
 
 
 class _EmulatorServer6(EmulatorServer):
     address_family = socket.AF_INET6
 
 
-class _ServerHandler(ServerHandler):
-    def handle_error(self) -> None:
-        if isinstance(sys.exc_info()[1], Dropped):
-            self.request_handler.dropped = True  # type: ignore[attr-defined]
-            return  # write nothing; the server closes the socket
-        super().handle_error()
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds an idle or silent client may hold a connection thread
+    server: EmulatorServer
 
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):  # answers are one write; never wait for ACKs
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-class _RequestHandler(WSGIRequestHandler):
-    timeout = 30  # seconds a silent client may hold a handler thread
-    dropped = False
+    def finish(self) -> None:
+        with contextlib.suppress(OSError):
+            super().finish()
+        self.server._track(self.connection, None)
 
-    def handle(self) -> None:
-        # WSGIRequestHandler.handle with our ServerHandler (drops, multithread=True)
-        self.raw_requestline = self.rfile.readline(65537)
+    def handle_one_request(self) -> None:
+        if not self.server._track(self.connection, busy=False):
+            self.close_connection = True
+            return
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except OSError:  # idle timeout, reset by the client
+            self.close_connection = True
+            return
+        if not self.raw_requestline:
+            self.close_connection = True
+            return
+        self.server._track(self.connection, busy=True)
         if len(self.raw_requestline) > 65536:
             self.requestline = self.request_version = self.command = ""
             self.send_error(414)
             return
-        if not self.parse_request():
+        if not self.parse_request():  # answered the error itself
             return
-        handler = _ServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
-                                 multithread=True)
-        handler.request_handler = self
-        handler.run(self.server.get_app())  # type: ignore[attr-defined]
-        if self.dropped:
+        self._serve()
+        if self.server._closing:
             self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _serve(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
+        try:
+            status, headers, content = _call(self.server.app, self._environ(body))
+        except (Dropped, ResponseLost) as exc:
+            self._log("dropped" if isinstance(exc, Dropped) else "lost")
+            self._abort()
+            return
+        except Exception:
+            log.exception("WSGI app failed")
+            status, headers, content = "500 Internal Server Error", [], b""
+            self.close_connection = True
+        self._log(status.split(" ", 1)[0])
+        self._answer(status, headers, content)
+
+    def _read_body(self) -> bytes | None:
+        if self.headers.get("Transfer-Encoding"):
+            self._refuse(411, "send a Content-Length (chunked bodies are not supported)")
+            return None
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self._refuse(413 if length > MAX_BODY else 400, "bad Content-Length")
+            return None
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:  # the client went away mid-body
+            self.close_connection = True
+            return None
+        return body
+
+    def _environ(self, body: bytes) -> dict[str, Any]:
+        path, _, query = self.path.partition("?")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote(path, "latin-1"),  # as wsgiref does
+            "QUERY_STRING": query,
+            "SERVER_NAME": self.server.server_name,
+            "SERVER_PORT": str(self.server.server_port),
+            "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": self.client_address[0],
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in self.headers.items():
+            key = name.upper().replace("-", "_")
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                environ[f"HTTP_{key}"] = value
+        return environ
+
+    def _answer(self, status: str, headers: list[tuple[str, str]], content: bytes) -> None:
+        lines = [f"{self.protocol_version} {status}"]
+        lines += [f"{k}: {v}" for k, v in headers
+                  if k.lower() not in ("content-length", "connection")]
+        lines.append(f"Content-Length: {len(content)}")
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        try:
+            self.wfile.write(head + content)
+        except OSError:
+            self.close_connection = True
+
+    def _refuse(self, code: int, message: str) -> None:
+        self.close_connection = True
+        self._log(str(code))
+        self._answer(status_line(code), [("Content-Type", "text/plain")], message.encode())
+
+    def _abort(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _log(self, outcome: str) -> None:
+        if self.server.log_requests:
+            path = self.path.split("?", 1)[0]  # never the query: it holds the UserSig
+            sys.stderr.write(f"{self.client_address[0]} {self.command} {path} {outcome}\n")
+            sys.stderr.flush()
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        if getattr(self.server, "log_requests", False):
-            path = self.path.split("?", 1)[0]  # never the query: it holds the UserSig
-            sys.stderr.write(f"{self.client_address[0]} {self.command} {path} {code}\n")
+        pass  # our own _log: before the answer, without the query
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # error messages may quote the raw request line, UserSig included
 
 
-def make_server(app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, *,
+def _call(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    captured: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]],
+                       exc_info: Any = None) -> None:
+        captured["status"], captured["headers"] = status, headers
+
+    chunks = app(environ, start_response)
+    try:
+        content = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return captured["status"], captured["headers"], content
+
+
+def make_server(app: WsgiApp, host: str = "127.0.0.1", port: int = 0, *,
                 log_requests: bool = False) -> EmulatorServer:
-    """A started-but-not-serving server; port 0 picks a free port (see .server_port)."""
+    """A bound, listening server; serve_forever() serves it. Port 0 picks a free port (see
+    .server_port)."""
     cls = _EmulatorServer6 if ":" in host else EmulatorServer
-    server = cls((host, port), _RequestHandler)
-    server.set_app(app)
-    server.log_requests = log_requests
-    return server
+    return cls((host, port), app, log_requests=log_requests)
 
 
-def serve(app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, *,
+def serve(app: WsgiApp, host: str = "127.0.0.1", port: int = 0, *,
           log_requests: bool = False,
           on_ready: Callable[[EmulatorServer], None] | None = None) -> None:
     """Serve until interrupted. `on_ready` gets the bound server (e.g. to print its port)."""

@@ -1,4 +1,5 @@
-"""profile/portrait_set and portrait_get: standard Tag_Profile_IM_* and custom fields.
+"""Handlers of the profile service, portrait_set and portrait_get: standard
+Tag_Profile_IM_* and custom fields.
 
 Standard fields carry the documented types and enums; custom fields
 (Tag_Profile_Custom_<letters, at most 8>) take strings. The real service also requires custom
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from timctl.emulator.services import ApiFail, Context, handler, is_int, utf8_len
+from timctl.emulator.services.accounts import queries as accounts
+from timctl.emulator.services.profile import queries as profiles
 
 MAX_VALUE_BYTES = 500  # documented for every string/bytes profile value (40601 beyond)
 CUSTOM_TAG = re.compile(r"Tag_Profile_Custom_[A-Za-z]{1,8}")
@@ -75,54 +78,54 @@ def check_value(tag: str, value: Any) -> tuple[int, str] | None:
 def portrait_set(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     account = body.get("From_Account")
     if not isinstance(account, str) or not account:
-        raise ApiFail(40001, "From_Account is required: a UserID string")
+        raise ctx.bad_param("From_Account is required: a UserID string")
     items = body.get("ProfileItem")
     if not isinstance(items, list) or not items:
-        raise ApiFail(40001, "ProfileItem is required: a non-empty array of {Tag, Value}")
-    if not ctx.store.account_exists(ctx.sdkappid, account):
+        raise ctx.bad_param("ProfileItem is required: a non-empty array of {Tag, Value}")
+    if not accounts.exists(ctx.db, ctx.sdkappid, account):
         raise ApiFail(40003, f"account {account!r} does not exist")
     values: dict[str, Any] = {}
     for item in items:
         if not isinstance(item, dict) or "Tag" not in item or "Value" not in item:
-            raise ApiFail(40001, "each ProfileItem needs Tag and Value")
+            raise ctx.bad_param("each ProfileItem needs Tag and Value")
         tag, value = item["Tag"], item["Value"]
         problem = check_tag(tag) or check_value(tag, value)
         if problem:
             raise ApiFail(*problem)  # nothing is written: the request is atomic
         values[tag] = value
-    ctx.store.set_profile(ctx.sdkappid, account, values, ctx.now)
+    profiles.set_values(ctx.db, ctx.sdkappid, account, values, ctx.now)
     return {}
 
 
 @handler("profile/portrait_get")
 def portrait_get(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    accounts = body.get("To_Account")
-    if accounts is None or accounts == []:
+    to = body.get("To_Account")
+    if to is None or to == []:
         raise ApiFail(40002, "To_Account is required")
-    if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
-        raise ApiFail(40001, "To_Account must be an array of UserID strings")
+    if not isinstance(to, list) or not all(isinstance(a, str) for a in to):
+        raise ctx.bad_param("To_Account must be an array of UserID strings")
     limit = ctx.batch_max()
-    if len(accounts) > limit:
-        raise ApiFail(40001, f"To_Account has {len(accounts)} accounts; at most {limit}")
+    if len(to) > limit:
+        raise ctx.bad_param(f"To_Account has {len(to)} accounts; at most {limit}")
     tags = body.get("TagList")
     if not isinstance(tags, list) or not tags:
-        raise ApiFail(40001, "TagList is required: a non-empty array of profile tags")
+        raise ctx.bad_param("TagList is required: a non-empty array of profile tags")
     for tag in tags:
         problem = check_tag(tag)
         if problem:
             raise ApiFail(*problem)
     wanted = list(dict.fromkeys(tags))
 
-    existing = ctx.store.existing_accounts(ctx.sdkappid, accounts)
+    existing = accounts.existing(ctx.db, ctx.sdkappid, to)
     items: list[dict[str, Any]] = []
     failed: list[str] = []
-    for account in accounts:
+    for account in to:
         if account not in existing:
             items.append({"To_Account": account, "ResultCode": 40003,
                           "ResultInfo": f"account {account!r} does not exist"})
             failed.append(account)
             continue
-        profile = ctx.store.get_profile(ctx.sdkappid, account, wanted)
+        profile = profiles.get_values(ctx.db, ctx.sdkappid, account, wanted)
         items.append({
             "To_Account": account,
             # unset fields are left out, as in the documented samples
@@ -133,6 +136,6 @@ def portrait_get(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"UserProfileItem": items}
     if failed:
         data["Fail_Account"] = list(dict.fromkeys(failed))
-        if len(failed) == len(accounts):
+        if len(failed) == len(to):
             raise ApiFail(40003, "none of the requested accounts exists", data)
     return data

@@ -1,5 +1,5 @@
-"""Accounts: import, batch import, delete, check, kick (im_open_login_svc) and online status
-(openim/query_online_status).
+"""Handlers of the account service: import, batch import, delete, check, kick
+(im_open_login_svc) and online status (openim/query_online_status).
 
 Edition rules from the docs: Trial apps hold 100 accounts (70398); Pro/Ultimate/Enterprise
 apps refuse account_delete unless it was enabled (71000) and cannot re-import a deleted UserID
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from timctl.emulator import auth
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
+from timctl.emulator.services.accounts import queries as accounts
+from timctl.emulator.services.profile import queries as profiles
 
 TRIAL_MAX_ACCOUNTS = 100
 REIMPORT_BLOCK_SECONDS = 90 * 86400  # "3 months"
@@ -30,34 +33,34 @@ class _Importer:
 
     def add(self, user_id: str, profile: dict[str, str]) -> tuple[int, str]:
         """(0, "") when imported or already there, else (ErrorCode, ErrorInfo)."""
-        ctx, store = self.ctx, self.ctx.store
-        if not store.account_exists(ctx.sdkappid, user_id):
+        ctx, db = self.ctx, self.ctx.db
+        if not accounts.exists(db, ctx.sdkappid, user_id):
             if ctx.app.edition in PAID_EDITIONS:
-                gone = store.deleted_at(ctx.sdkappid, user_id)
+                gone = accounts.deleted_at(db, ctx.sdkappid, user_id)
                 if gone is not None and ctx.now - gone < REIMPORT_BLOCK_SECONDS:
                     return 70399, (f"UserID {user_id!r} was deleted less than 90 days ago and"
                                    " cannot be imported again yet")
             if ctx.app.edition == "trial":
                 if self._trial_room is None:
-                    used = store.count_accounts(ctx.sdkappid, exclude=ctx.app.admins)
+                    used = accounts.count(db, ctx.sdkappid, exclude=ctx.app.admins)
                     self._trial_room = TRIAL_MAX_ACCOUNTS - used
                 if self._trial_room <= 0:
                     return 70398, (f"account count over limit: the Trial edition holds"
                                    f" {TRIAL_MAX_ACCOUNTS} accounts")
                 self._trial_room -= 1
-            store.import_account(ctx.sdkappid, user_id, ctx.now)
+            accounts.import_account(db, ctx.sdkappid, user_id, ctx.now)
         if profile:  # re-import overwrites the given fields
-            store.set_profile(ctx.sdkappid, user_id, profile, ctx.now)
+            profiles.set_values(db, ctx.sdkappid, user_id, profile, ctx.now)
         return 0, ""
 
 
-def _profile_of(item: dict[str, Any]) -> dict[str, str]:
+def _profile_of(ctx: Context, item: dict[str, Any]) -> dict[str, str]:
     """Nick/FaceUrl of an import item as profile tags; non-strings are bad parameters."""
     profile: dict[str, str] = {}
     for name, tag in _PROFILE_TAGS.items():
         if name in item:
             if not isinstance(item[name], str):
-                raise ApiFail(70402, f"{name} must be a string")
+                raise ctx.bad_param(f"{name} must be a string")
             profile[tag] = item[name]
     return profile
 
@@ -73,8 +76,8 @@ def _oversized(profile: dict[str, str]) -> str | None:
 def account_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     user_id = body.get("UserID")
     if not is_user_id(user_id):
-        raise ApiFail(70402, "UserID is required: a string of 1-32 bytes")
-    profile = _profile_of(body)
+        raise ctx.bad_param("UserID is required: a string of 1-32 bytes")
+    profile = _profile_of(ctx, body)
     too_long = _oversized(profile)
     if too_long:
         raise ApiFail(40601, too_long)
@@ -86,10 +89,10 @@ def account_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handler("im_open_login_svc/multiaccount_import")
 def multiaccount_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    entries = _import_entries(body)
+    entries = _import_entries(ctx, body)
     limit = ctx.batch_max()
     if len(entries) > limit:
-        raise ApiFail(70402, f"{len(entries)} accounts in one request; at most {limit}")
+        raise ctx.bad_param(f"{len(entries)} accounts in one request; at most {limit}")
     importer = _Importer(ctx)
     failed: list[Any] = []
     codes: set[int] = set()
@@ -111,25 +114,25 @@ def multiaccount_import(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _import_entries(body: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
+def _import_entries(ctx: Context, body: dict[str, Any]) -> list[tuple[str, dict[str, str]]]:
     """Old `Accounts` (strings) and new `AccountList` (objects) forms; both may be given."""
-    accounts, account_list = body.get("Accounts"), body.get("AccountList")
-    if accounts is None and account_list is None:
-        raise ApiFail(70402, "Accounts or AccountList is required")
+    bare, account_list = body.get("Accounts"), body.get("AccountList")
+    if bare is None and account_list is None:
+        raise ctx.bad_param("Accounts or AccountList is required")
     entries: list[tuple[str, dict[str, str]]] = []
-    if accounts is not None:
-        if not isinstance(accounts, list) or not all(isinstance(a, str) for a in accounts):
-            raise ApiFail(70402, "Accounts must be an array of UserID strings")
-        entries += [(a, {}) for a in accounts]
+    if bare is not None:
+        if not isinstance(bare, list) or not all(isinstance(a, str) for a in bare):
+            raise ctx.bad_param("Accounts must be an array of UserID strings")
+        entries += [(a, {}) for a in bare]
     if account_list is not None:
         if not isinstance(account_list, list):
-            raise ApiFail(70402, "AccountList must be an array of {UserID, Nick, FaceUrl}")
+            raise ctx.bad_param("AccountList must be an array of {UserID, Nick, FaceUrl}")
         for item in account_list:
             if not isinstance(item, dict) or not isinstance(item.get("UserID"), str):
-                raise ApiFail(70402, "each AccountList item needs a UserID string")
-            entries.append((item["UserID"], _profile_of(item)))
+                raise ctx.bad_param("each AccountList item needs a UserID string")
+            entries.append((item["UserID"], _profile_of(ctx, item)))
     if not entries:
-        raise ApiFail(70402, "no accounts to import")
+        raise ctx.bad_param("no accounts to import")
     return entries
 
 
@@ -137,12 +140,12 @@ def _user_items(ctx: Context, body: dict[str, Any], field: str) -> list[str]:
     """UserIDs of a [{"UserID": ...}] batch field, checked against the documented maximum."""
     items = body.get(field)
     if not isinstance(items, list) or not items:
-        raise ApiFail(70402, f"{field} is required: a non-empty array of {{UserID}}")
+        raise ctx.bad_param(f"{field} is required: a non-empty array of {{UserID}}")
     limit = ctx.batch_max()
     if len(items) > limit:
-        raise ApiFail(70402, f"{field} has {len(items)} items; at most {limit}")
+        raise ctx.bad_param(f"{field} has {len(items)} items; at most {limit}")
     if not all(isinstance(i, dict) and isinstance(i.get("UserID"), str) for i in items):
-        raise ApiFail(70402, f"each {field} item needs a UserID string")
+        raise ctx.bad_param(f"each {field} item needs a UserID string")
     return [i["UserID"] for i in items]
 
 
@@ -154,8 +157,8 @@ def account_delete(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
                              " edition app")
     results = []
     for user_id in user_ids:  # a repeated UserID is gone the second time: 70107
-        if ctx.store.account_exists(ctx.sdkappid, user_id):
-            ctx.store.delete_account(ctx.sdkappid, user_id, ctx.now)
+        if accounts.exists(ctx.db, ctx.sdkappid, user_id):
+            accounts.delete(ctx.db, ctx.sdkappid, user_id, ctx.now)
             results.append({"ResultCode": 0, "ResultInfo": "", "UserID": user_id})
         else:
             results.append({"ResultCode": 70107, "ResultInfo": NOT_EXIST, "UserID": user_id})
@@ -165,7 +168,7 @@ def account_delete(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 @handler("im_open_login_svc/account_check")
 def account_check(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     user_ids = _user_items(ctx, body, "CheckItem")
-    existing = ctx.store.existing_accounts(ctx.sdkappid, user_ids)
+    existing = accounts.existing(ctx.db, ctx.sdkappid, user_ids)
     return {"ResultItem": [
         {"UserID": u, "ResultCode": 0, "ResultInfo": "",
          "AccountStatus": "Imported" if u in existing else "NotImported"}
@@ -177,10 +180,11 @@ def account_check(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 def kick(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     user_id = body.get("UserID")
     if not is_user_id(user_id):
-        raise ApiFail(70402, "UserID is required: one UserID string")
-    if not ctx.store.account_exists(ctx.sdkappid, user_id):
+        raise ctx.bad_param("UserID is required: one UserID string")
+    if not accounts.exists(ctx.db, ctx.sdkappid, user_id):
         raise ApiFail(70107, f"UserID {user_id!r} does not exist")
-    ctx.store.kick(ctx.sdkappid, user_id, ctx.now)
+    auth.revoke_sigs(ctx.db, ctx.sdkappid, user_id, ctx.now)  # and log out everywhere:
+    accounts.log_out(ctx.db, ctx.sdkappid, user_id)
     return {}
 
 
@@ -198,8 +202,8 @@ def query_online_status(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ApiFail(90003, "To_Account elements must be UserID strings")
     need_detail = is_int(body.get("IsNeedDetail")) and body["IsNeedDetail"] == 1
 
-    existing = ctx.store.existing_accounts(ctx.sdkappid, to)
-    logins = ctx.store.online_platforms(ctx.sdkappid, existing)
+    existing = accounts.existing(ctx.db, ctx.sdkappid, to)
+    logins = accounts.online_platforms(ctx.db, ctx.sdkappid, existing)
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for user_id in to:
