@@ -1,0 +1,311 @@
+"""The bulk runner: many items through one batch endpoint, concurrently, resumably.
+
+    summary = BulkRunner(client, spec, build_body, ...).run(items, on_outcome)
+
+Items arrive as a stream (good items and lines already found bad); good ones are chunked to
+the endpoint's batch maximum (`batch_size` may lower it), chunks run on `concurrency` workers
+sharing the client's rate limiter, and every item's outcome is handed to `on_outcome` in the
+calling thread as its chunk finishes. At most 2 x concurrency chunks are in memory.
+
+A checkpoint file (JSON lines, appended and flushed per chunk) records each chunk as started
+and as done; a run started again with the same file and input skips the chunks recorded done,
+and reports an `unsafe` endpoint's chunk that started but never finished as unknown rather
+than sending it twice. Ctrl-C stops submitting, lets chunks in flight finish, and raises
+KeyboardInterrupt after their outcomes are recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import IO, Any, Literal, Protocol
+
+from timctl.endpoints import Endpoint
+from timctl.errors import ApiError, NetworkError, OutcomeUnknown, TimError
+from timctl.rest.results import item_results
+
+Status = Literal["ok", "failed", "skipped", "unknown"]
+
+
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def where(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: Any  # the Record (or BadLine, when skipped)
+    status: Status
+    code: int = 0
+    info: str = ""
+    row: dict[str, Any] | None = None  # the API's per-item result, when there is one
+
+
+@dataclass
+class Summary:
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    unknown: int = 0
+    resumed: int = 0  # items in chunks a checkpoint recorded as done: not sent again
+    calls: int = 0
+    started: float = field(default_factory=time.monotonic)
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.done + self.failed + self.skipped + self.unknown + self.resumed
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome.status == "ok":
+            self.done += 1
+        elif outcome.status == "failed":
+            self.failed += 1
+        elif outcome.status == "skipped":
+            self.skipped += 1
+        else:
+            self.unknown += 1
+
+    def line(self) -> str:
+        rate = self.calls / self.elapsed if self.elapsed > 0 else 0.0
+        parts = [f"{self.done} done", f"{self.failed} failed", f"{self.skipped} skipped"]
+        if self.unknown:
+            parts.append(f"{self.unknown} unknown")
+        if self.resumed:
+            parts.append(f"{self.resumed} already done (checkpoint)")
+        return (", ".join(parts) + f" in {self.elapsed:.1f} s ({self.calls} calls, "
+                f"{rate:.1f} calls/s)")
+
+    def exit_code(self) -> int:
+        from timctl import exit_codes
+
+        if self.interrupted:
+            return exit_codes.INTERRUPTED
+        bad = self.failed + self.skipped + self.unknown
+        if not bad:
+            return exit_codes.OK
+        if self.done + self.resumed == 0:
+            return exit_codes.UNKNOWN if self.unknown == bad else exit_codes.API
+        return exit_codes.PARTIAL
+
+
+class Checkpoint:
+    """Chunks started and done, appended to a JSON-lines file, one line per event."""
+
+    def __init__(self, path: str, endpoint: str) -> None:
+        self.path = path
+        self.endpoint = endpoint
+        self.done: dict[int, dict[str, Any]] = {}
+        self.started: set[int] = set()
+        self._lock = threading.Lock()
+        self._load()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._out: IO[str] = os.fdopen(fd, "a", encoding="utf-8")
+        if os.fstat(fd).st_size == 0:
+            self._write({"checkpoint": 1, "endpoint": endpoint})
+
+    def _load(self) -> None:
+        from timctl.errors import UsageError
+
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                lines = fh.read().splitlines()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{self.path}: cannot read checkpoint: {exc}") from None
+        for number, line in enumerate(lines, start=1):
+            try:
+                event = json.loads(line)
+            except ValueError:
+                if number == len(lines):
+                    break  # a line cut short by a kill: the chunk was not recorded done
+                raise UsageError(f"{self.path}:{number}: not a timctl checkpoint") from None
+            if number == 1:
+                if event.get("endpoint") != self.endpoint:
+                    raise UsageError(f"{self.path}: a checkpoint of {event.get('endpoint')!r},"
+                                     f" not of {self.endpoint}: use another file")
+                continue
+            if event.get("done") is not None:
+                self.done[int(event["done"])] = event
+            elif event.get("start") is not None:
+                self.started.add(int(event["start"]))
+
+    def _write(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self._out.write(json.dumps(event, ensure_ascii=False) + "\n")
+            self._out.flush()
+
+    def start(self, index: int, fingerprint: str) -> None:
+        self._write({"start": index, "fp": fingerprint})
+
+    def finish(self, index: int, fingerprint: str, outcomes: list[Outcome]) -> None:
+        bad = [[o.item.where, o.status, o.code, o.info] for o in outcomes if o.status != "ok"]
+        self._write({"done": index, "fp": fingerprint, "items": len(outcomes), "bad": bad})
+
+    def close(self) -> None:
+        self._out.close()
+
+
+def fingerprint(keys: list[str]) -> str:
+    return hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()[:16]
+
+
+BodyBuilder = Callable[[list[Any]], dict[str, Any]]
+
+
+class BulkRunner:
+    def __init__(self, client: Any, endpoint: Endpoint, build: BodyBuilder, *,
+                 batch_size: int | None = None, concurrency: int = 4,
+                 checkpoint: Checkpoint | None = None) -> None:
+        self.client = client
+        self.endpoint = endpoint
+        self.build = build
+        limit = endpoint.batch_max or 1
+        self.batch_size = max(1, min(batch_size or limit, limit))
+        self.concurrency = max(1, concurrency)
+        self.checkpoint = checkpoint
+        self.summary = Summary()
+        self._calls_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ the run
+
+    def run(self, items: Iterable[Any], on_outcome: Callable[[Outcome], None]) -> Summary:
+        summary = self.summary
+        pending: set[Future[list[Outcome]]] = set()
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="timctl-bulk")
+
+        def drain(block: bool) -> None:
+            if not pending:
+                return
+            finished, _ = wait(pending, timeout=None if block else 0,
+                               return_when=FIRST_COMPLETED)
+            for fut in finished:
+                pending.discard(fut)
+                for outcome in fut.result():
+                    summary.count(outcome)
+                    on_outcome(outcome)
+
+        try:
+            for index, chunk in self._chunks(items, summary, on_outcome):
+                while len(pending) >= 2 * self.concurrency:
+                    drain(block=True)
+                pending.add(pool.submit(self._run_chunk, index, chunk))
+                drain(block=False)
+            while pending:
+                drain(block=True)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            for fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            for fut in pending:  # chunks already sent: their outcomes still count
+                if fut.done() and not fut.cancelled():
+                    for outcome in fut.result():
+                        summary.count(outcome)
+                        on_outcome(outcome)
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            summary.elapsed = time.monotonic() - summary.started
+            if self.checkpoint is not None:
+                self.checkpoint.close()
+        return summary
+
+    def _chunks(self, items: Iterable[Any], summary: Summary,
+                on_outcome: Callable[[Outcome], None]) -> Iterator[tuple[int, list[Any]]]:
+        """Chunks of good items, numbered the same way on every run of the same input; bad
+        lines are reported as skipped on the way."""
+        chunk: list[Any] = []
+        index = 0
+        for item in items:
+            if not hasattr(item, "key"):
+                outcome = Outcome(item, "skipped", -1, item.reason)
+                summary.count(outcome)
+                on_outcome(outcome)
+                continue
+            chunk.append(item)
+            if len(chunk) == self.batch_size:
+                yield from self._unless_done(index, chunk, summary, on_outcome)
+                chunk, index = [], index + 1
+        if chunk:
+            yield from self._unless_done(index, chunk, summary, on_outcome)
+
+    def _unless_done(self, index: int, chunk: list[Any], summary: Summary,
+                     on_outcome: Callable[[Outcome], None]) -> Iterator[tuple[int, list[Any]]]:
+        """Skip a chunk the checkpoint recorded done (same items); its failures, as
+        recorded, are reported again so the run's record stays whole."""
+        cp = self.checkpoint
+        if cp is None or index not in cp.done:
+            yield index, chunk
+            return
+        event = cp.done[index]
+        if event.get("fp") != fingerprint([i.key for i in chunk]):
+            yield index, chunk  # the input changed under the checkpoint: send it
+            return
+        bad = {where: (status, code, info) for where, status, code, info in event.get("bad", [])}
+        for item in chunk:
+            if item.where in bad:
+                status, code, info = bad[item.where]
+                outcome = Outcome(item, status, code, info)
+                summary.count(outcome)
+                on_outcome(outcome)
+            else:
+                summary.resumed += 1
+
+    # ------------------------------------------------------------------ one chunk
+
+    def _run_chunk(self, index: int, chunk: list[Any]) -> list[Outcome]:
+        keys = [item.key for item in chunk]
+        fp = fingerprint(keys)
+        cp = self.checkpoint
+        if cp is not None:
+            if index in cp.started and index not in cp.done and self.endpoint.retry == "unsafe":
+                # sent by a run that was killed before it heard back: never twice
+                return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
+                                 "outcome is unknown and it was not re-sent")
+            cp.start(index, fp)
+        outcomes = self._call(chunk, keys)
+        if cp is not None:
+            cp.finish(index, fp, outcomes)
+        return outcomes
+
+    def _call(self, chunk: list[Any], keys: list[str]) -> list[Outcome]:
+        body = self.build(chunk)
+        with self._calls_lock:
+            self.summary.calls += 1
+        try:
+            resp = self.client.call(self.endpoint, body)
+        except ApiError as exc:
+            if self.endpoint.batch and self.endpoint.batch.result in exc.response:
+                # "every item failed" answers still carry the per-item results
+                results = item_results(self.endpoint, exc.response, keys)
+                if any(not r.ok for r in results):
+                    return [Outcome(item, "ok" if r.ok else "failed",
+                                    r.code if not r.ok or r.code else 0,
+                                    r.info or (exc.info if not r.ok else ""), r.row)
+                            for item, r in zip(chunk, results, strict=True)]
+            return self._all(chunk, "failed", exc.code, exc.meaning or exc.info)
+        except OutcomeUnknown as exc:
+            return self._all(chunk, "unknown", -1, str(exc))
+        except NetworkError as exc:
+            return self._all(chunk, "failed", -1, str(exc))
+        except TimError as exc:
+            return self._all(chunk, "failed", -1, str(exc))
+        results = item_results(self.endpoint, resp, keys)
+        return [Outcome(item, "ok" if r.ok else "failed", r.code, r.info, r.row)
+                for item, r in zip(chunk, results, strict=True)]
+
+    @staticmethod
+    def _all(chunk: list[Any], status: Status, code: int, info: str) -> list[Outcome]:
+        return [Outcome(item, status, code, info) for item in chunk]
