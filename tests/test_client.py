@@ -426,3 +426,25 @@ def test_http_5xx_is_retried_over_http(served) -> None:  # type: ignore[no-untyp
                base_url=served.url, sleep=lambda s: None)
     resp = c.call("im_open_login_svc/account_check", {"CheckItem": [{"UserID": "a"}]})
     assert resp["ResultItem"][0]["AccountStatus"] == "NotImported" and resp.attempts == 2
+
+
+def test_dedup_also_fields_are_filled_once() -> None:
+    ep = Endpoint("svc", "send", "x", retry="dedup", dedup=Dedup("MsgRandom", 120,
+                                                                 also=("MsgSeq",)))
+    server = Script(LOST, OK)
+    c, _ = client(server)
+    c.call(ep, {"To_Account": "bob"})
+    first, second = server.received
+    assert first == second and first["MsgSeq"] > 0 and first["MsgRandom"] > 0
+
+
+def test_per_item_ok_codes_other_than_zero() -> None:
+    ep = Endpoint("svc", "add", "x", retry="safe",
+                  batch=Batch("MemberList", 20, item_key="Member_Account", result="MemberList",
+                              result_key="Member_Account", result_code="Result",
+                              ok_codes=(1, 2, 3)))
+    resp = {"MemberList": [{"Member_Account": "a", "Result": 1},
+                           {"Member_Account": "b", "Result": 2},
+                           {"Member_Account": "c", "Result": 0}]}
+    assert [(r.ok, r.code, r.info) for r in item_results(ep, resp, ["a", "b", "c"])] == [
+        (True, 0, ""), (True, 0, ""), (False, -1, "Result 0")]

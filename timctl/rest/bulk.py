@@ -173,7 +173,9 @@ class BulkRunner:
         self.build = build
         limit = endpoint.batch_max or 1
         self.batch_size = max(1, min(batch_size or limit, limit))
-        self.concurrency = max(1, concurrency)
+        # chunks that must land in input order (import_group_msg) run one at a time
+        ordered = endpoint.batch is not None and endpoint.batch.ordered
+        self.concurrency = 1 if ordered else max(1, concurrency)
         self.checkpoint = checkpoint
         self.summary = Summary()
         self._calls_lock = threading.Lock()

@@ -135,8 +135,10 @@ class Client:
         """The body as it will be sent: a dedup endpoint's field filled once, here, so every
         retry carries the same value and the server drops repeats."""
         body = dict(body or {})
-        if ep.dedup is not None and body.get(ep.dedup.field) in (None, 0, ""):
-            body[ep.dedup.field] = secrets.randbelow(UINT32 - 1) + 1
+        if ep.dedup is not None:
+            for name in (ep.dedup.field, *ep.dedup.also):
+                if body.get(name) in (None, 0, ""):
+                    body[name] = secrets.randbelow(UINT32 - 1) + 1
         return body
 
     def call(self, name: str | Endpoint, body: dict[str, Any] | None = None) -> ApiResponse:

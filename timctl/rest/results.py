@@ -16,7 +16,7 @@ from timctl.endpoints import Endpoint
 @dataclass(frozen=True)
 class ItemResult:
     item: str  # the item's ID as sent
-    code: int  # 0: done
+    code: int  # 0: done (whatever value the API uses for success is read as 0)
     info: str = ""
     row: dict[str, Any] | None = None  # the per-item result object, when there is one
 
@@ -46,10 +46,15 @@ def item_results(ep: Endpoint, response: dict[str, Any], items: Sequence[str]) -
         if row is None:
             out.append(ItemResult(item, 0))  # lists that carry only failures
             continue
-        code = _int(row.get(batch.result_code, 0))
+        value = row.get(batch.result_code, batch.ok_codes[0])
+        if value in batch.ok_codes:
+            code = 0
+        else:  # a failure the API may spell as 0 or false (add_group_member Result 0)
+            code = _int(value) or -1
         if repeated and code in ep.gone_codes:
             code = 0
-        info = str(row.get("ResultInfo") or row.get("ErrorInfo") or "")
+        info = str(row.get("ResultInfo") or row.get("ErrorInfo")
+                   or (f"{batch.result_code} {value}" if code else ""))
         out.append(ItemResult(item, code, "" if code == 0 else info, row))
     return out
 
