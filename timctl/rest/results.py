@@ -47,10 +47,8 @@ def item_results(ep: Endpoint, response: dict[str, Any], items: Sequence[str]) -
             out.append(ItemResult(item, 0))  # lists that carry only failures
             continue
         value = row.get(batch.result_code, batch.ok_codes[0])
-        if value in batch.ok_codes:
-            code = 0
-        else:  # a failure the API may spell as 0 or false (add_group_member Result 0)
-            code = _int(value) or -1
+        # a failure the API may spell as 0 or false (add_group_member Result 0) reads as -1
+        code = 0 if value in batch.ok_codes else _int(value) or -1
         if repeated and code in ep.gone_codes:
             code = 0
         info = str(row.get("ResultInfo") or row.get("ErrorInfo")
