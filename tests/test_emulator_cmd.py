@@ -86,3 +86,117 @@ def test_interactive_init_prompts_on_a_terminal(run) -> None:  # type: ignore[no
     p = config.ConfigFile.load().profiles["tty"]
     assert (p["sdkappid"], p["region"], p["secret_key"]) == (1400000999, "seoul", "hidden-key")
     assert "hidden-key" not in r.out + r.err
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("timctl: error: "), err
+    return lines[0]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--fail-rate", "2"], "--fail-rate must be between 0 and 1, got 2"),
+    (["--lose-response-rate", "-0.5"], "--lose-response-rate must be between 0 and 1"),
+    (["--drop-rate", "nan"], "--drop-rate must be a finite number, got nan"),
+    (["--latency", "inf"], "--latency must be a finite number, got inf"),
+    (["--latency", "-1"], "--latency must be 0 or more, got -1"),
+    (["--jitter", "-0.1"], "--jitter must be 0 or more"),
+    (["--fail-next", "-3"], "--fail-next must be 0 or more"),
+    (["--http-status", "42"], "--http-status must be 100-599, got 42"),
+    (["--fail-code", "0"], "--fail-code must be a non-zero ErrorCode"),
+    (["--port", "70000"], "--port must be 1-65535 (or 0 for any free port), got 70000"),
+    (["--port", "-1"], "--port must be 1-65535"),
+    (["--seed", "1.5"], "'1.5' is not a valid integer"),
+    (["--control-token", " "], "--control-token must not be empty"),
+])
+def test_serve_checks_every_flag_before_starting(run, tmp_path, flags, message) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "never.db"
+    r = run("emulator", "serve", "--db", str(db), *flags)
+    assert r.code == 2
+    assert message in _one_line(r.err)
+    assert not db.exists()  # nothing was opened, nothing served
+
+
+@pytest.fixture
+def no_serving(monkeypatch):  # type: ignore[no-untyped-def]
+    """`emulator serve` up to serve_forever, which returns at once; the app is kept."""
+    from timctl.emulator import server
+
+    made: dict[str, object] = {}
+    real = server.make_server
+
+    def make(app, host="127.0.0.1", port=0, **kw):  # type: ignore[no-untyped-def]
+        srv = real(app, host, 0, **kw)
+        srv.serve_forever = lambda *a, **k: None  # type: ignore[method-assign]
+        made["app"], made["server"] = app, srv
+        return srv
+
+    monkeypatch.setattr(server, "make_server", make)
+    return made
+
+
+def test_serve_refuses_a_second_app_unless_asked(run, tmp_path, no_serving) -> None:  # type: ignore[no-untyped-def]
+    from timctl.emulator import apps, open_app
+
+    db = tmp_path / "one.db"
+    app, _ = open_app(db, sdkappid=1400000555)
+    app.close()
+    r = run("emulator", "serve", "--db", str(db), "--sdkappid", "1400000777")
+    assert r.code == 2
+    assert "holds SDKAppID 1400000555, not 1400000777: pass --add-app" in _one_line(r.err)
+
+    r = run("emulator", "serve", "--db", str(db))  # no --sdkappid: the DB's app
+    assert r.code == 0 and "SDKAppID    1400000555" in r.out
+
+    r = run("emulator", "serve", "--db", str(db), "--sdkappid", "1400000777", "--add-app",
+            "--control-token", "tok", "--seed", "5", "--lose-response-rate", "0.25")
+    assert r.code == 0, r.err
+    assert "SDKAppID    1400000777" in r.out
+    served = no_serving["app"]
+    assert served.log_errors is True and served.control_token == "tok"
+    assert (served.faults.seed, served.faults.lose_response_rate) == (5, 0.25)
+    app, _ = open_app(db)
+    assert [a.sdkappid for a in apps.list_apps(app.store)] == [1400000555, 1400000777]
+    app.close()
+
+
+@pytest.mark.parametrize("command", [["info"], ["reset", "--yes"], ["stats"], ["serve"]])
+def test_a_corrupt_database_is_one_line_exit_3(run, tmp_path, command) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "junk.db"
+    db.write_bytes(os.urandom(4096))
+    r = run("emulator", *command, "--db", str(db))
+    assert r.code == 3
+    assert "not an emulator database" in _one_line(r.err)
+
+
+def test_a_newer_database_is_one_line_exit_3(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from timctl.emulator.store import Store
+
+    db = tmp_path / "new.db"
+    Store(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema:core'")
+    r = run("emulator", "info", "--db", str(db))
+    assert r.code == 3
+    assert "written by a newer timctl (schema core v99" in _one_line(r.err)
+
+
+def test_stats_counts_what_was_sent_and_resets(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("-p", "local", "users", "import", "a1", "a2").code == 0
+    assert run("-p", "local", "users", "check", "a1").code == 0
+    r = run("-o", "json", "emulator", "stats")
+    assert r.code == 0, r.err
+    rows = {(row["endpoint"], row["ErrorCode"]): row["calls"] for row in r.json()}
+    assert rows[("im_open_login_svc/account_check", 0)] == 1
+    assert sum(n for (ep, _), n in rows.items() if "import" in ep) >= 1
+    r = run("-o", "json", "emulator", "stats", "--reset")
+    assert r.json() == [{"endpoint": e, "ErrorCode": c, "calls": n}
+                        for (e, c), n in sorted(rows.items())]
+    assert run("-o", "json", "emulator", "stats").json() == []
+
+
+def test_stats_needs_an_existing_database(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = run("emulator", "stats", "--db", str(tmp_path / "none.db"))
+    assert r.code == 2 and "does not exist" in _one_line(r.err)

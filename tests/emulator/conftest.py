@@ -4,6 +4,7 @@ on 127.0.0.1. Nothing here touches any other network."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -113,11 +114,13 @@ class Api:
         assert doc["ActionStatus"] == ("OK" if doc["ErrorCode"] == 0 else "FAIL"), doc
         return doc["ErrorCode"]
 
-    def control(self, name: str, body: dict[str, Any] | None = None) -> requests.Response:
+    def control(self, name: str, body: dict[str, Any] | None = None,
+                token: str | None = None) -> requests.Response:
         url = f"{self.base}/_emulator/{name}"
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         if body is None:
-            return self.session.get(url, timeout=10)
-        return self.session.post(url, json=body, timeout=10)
+            return self.session.get(url, timeout=10, headers=headers)
+        return self.session.post(url, json=body, timeout=10, headers=headers)
 
     # conveniences for the account services
     def import_users(self, *user_ids: str) -> None:
@@ -146,6 +149,25 @@ def inprocess_session(app: EmulatorApp) -> requests.Session:
     session = requests.Session()
     session.mount("emulator://", EmulatorAdapter(app))
     return session
+
+
+def wsgi(app: EmulatorApp, method: str, path: str, body: bytes = b"", *,
+         remote: str | None = "127.0.0.1", headers: dict[str, str] | None = None,
+         query: str = "") -> tuple[int, dict[str, str], bytes]:
+    """Call the WSGI app directly, as a server would for a peer at `remote`."""
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body),
+        **({"REMOTE_ADDR": remote} if remote is not None else {}),
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in (headers or {}).items()},
+    }
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, hdrs: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"], seen["headers"] = int(status.split()[0]), dict(hdrs)
+
+    content = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], content
 
 
 class HttpEmulator:
@@ -223,6 +245,18 @@ def http_api(http_emu: HttpEmulator, info: AppInfo) -> Api:
 def api_for() -> Any:
     """api_for(app, info) -> an in-process Api to another EmulatorApp."""
     return lambda app, info: Api(inprocess_session(app), "emulator://local", info)
+
+
+@pytest.fixture
+def http_api_for() -> Any:
+    """http_api_for(server, info) -> an Api over HTTP to a running HttpEmulator."""
+    return lambda server, info: Api(server.session(), server.base, info)
+
+
+@pytest.fixture
+def call_wsgi() -> Any:
+    """call_wsgi(app, method, path, body, remote=..., headers=...) -> (status, headers, body)."""
+    return wsgi
 
 
 @pytest.fixture

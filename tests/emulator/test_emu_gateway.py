@@ -11,7 +11,9 @@ import pytest
 
 from timctl import endpoints
 from timctl.emulator import services
+from timctl.emulator.app import EmulatorApp
 from timctl.emulator.apps import ensure_app
+from timctl.emulator.services.accounts import queries as accounts
 
 IMPORT = "im_open_login_svc/account_import"
 CHECK = "im_open_login_svc/account_check"
@@ -205,3 +207,49 @@ def test_error_display_only_where_documented(any_api):
                            {"To_Account": ["alice"], "TagList": ["Tag_Profile_IM_Nick"]})
     assert profile["ErrorDisplay"] == ""
     assert "ErrorDisplay" not in any_api.call(CHECK, {"CheckItem": [{"UserID": "alice"}]})
+
+
+def test_legacy_paths_answer_as_their_endpoint(any_api):
+    any_api.import_users("alice")
+    legacy = any_api.ok("/v4/openim/querystate", {"To_Account": ["alice", "ghost"]})
+    current = any_api.ok("openim/query_online_status", {"To_Account": ["alice", "ghost"]})
+    assert legacy == current
+    assert any_api.code("/v4/openim/querystate", b"{oops") == 90001  # openim's own codes
+
+
+class TestHandlerBugs:
+    """A bug in a handler answers 70500 in one line; tracebacks only where asked for."""
+
+    BUG = "internal server error (timctl emulator bug: KeyError: 'x')"
+
+    @pytest.fixture
+    def buggy(self, monkeypatch):
+        def handler(ctx, body):  # writes, then fails: the write must not survive
+            accounts.import_account(ctx.db, ctx.sdkappid, "half-done", ctx.now)
+            raise KeyError("x")
+
+        services.lookup(CHECK)  # load the registry before patching it
+        monkeypatch.setitem(services._REGISTRY, CHECK, handler)
+
+    def test_answers_70500_naming_the_exception_without_a_traceback(
+            self, buggy, store, faults, clock, api_for, info, capfd, caplog):
+        api = api_for(EmulatorApp(store, faults, clock), info)
+        doc = api.call(CHECK, {"CheckItem": [{"UserID": "a"}]})
+        assert doc == {"ActionStatus": "FAIL", "ErrorCode": 70500, "ErrorInfo": self.BUG}
+        with store.tx() as db:
+            assert not accounts.exists(db, info.sdkappid, "half-done")
+        assert capfd.readouterr().err == "" and caplog.records == []
+
+    @pytest.mark.parametrize("how", ["log_errors", "TIMCTL_DEBUG"])
+    def test_logs_the_traceback_when_asked(self, buggy, store, faults, clock, api_for, info,
+                                           caplog, monkeypatch, how):
+        if how == "TIMCTL_DEBUG":
+            monkeypatch.setenv("TIMCTL_DEBUG", "1")
+        emu = EmulatorApp(store, faults, clock, log_errors=how == "log_errors")
+        assert api_for(emu, info).code(CHECK, {"CheckItem": [{"UserID": "a"}]}) == 70500
+        [record] = caplog.records
+        assert record.exc_info is not None and record.exc_info[0] is KeyError
+
+    def test_debug_re_raises(self, buggy, api):
+        with pytest.raises(KeyError):
+            api.call(CHECK, {"CheckItem": [{"UserID": "a"}]})
