@@ -20,7 +20,8 @@ def test_import_check_delete_roundtrip(run, request, profile) -> None:  # type: 
 
     r = run(*profile, "-o", "json", "users", "import", "alice", "--nick", "Alice")
     assert r.code == 0, r.err
-    assert r.json() == [{"UserID": "alice", "Status": "imported"}]
+    assert r.json() == [{"UserID": "alice", "Status": "imported", "ResultCode": 0,
+                         "ResultInfo": ""}]
     assert statuses(run, "alice", "bob", profile=profile) == {
         "alice": "Imported", "bob": "NotImported"}
 
@@ -93,7 +94,10 @@ def test_delete_asks_on_a_terminal(run) -> None:  # type: ignore[no-untyped-def]
 def test_dry_run_sends_nothing(run) -> None:  # type: ignore[no-untyped-def]
     r = run("--dry-run", "users", "import", "frank")
     assert r.code == 0
-    assert '"endpoint": "im_open_login_svc/account_import"' in r.out
+    plan = r.json()
+    assert plan["endpoint"] == "im_open_login_svc/multiaccount_import"
+    assert (plan["items"], plan["calls"], plan["batch_size"]) == (1, 1, 100)
+    assert plan["first_requests"][0]["body"] == {"AccountList": [{"UserID": "frank"}]}
     assert statuses(run, "frank") == {"frank": "NotImported"}
     r = run("users", "delete", "--dry-run", "frank")  # no --yes needed for a dry run
     assert r.code == 0 and "account_delete" in r.out

@@ -26,8 +26,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal, Protocol
 
+from timctl import exit_codes
 from timctl.endpoints import Endpoint
-from timctl.errors import ApiError, NetworkError, OutcomeUnknown, TimError
+from timctl.errors import ApiError, NetworkError, OutcomeUnknown
 from timctl.rest.results import item_results
 
 Status = Literal["ok", "failed", "skipped", "unknown"]
@@ -61,6 +62,7 @@ class Summary:
     started: float = field(default_factory=time.monotonic)
     elapsed: float = 0.0
     interrupted: bool = False
+    codes: dict[int, int] = field(default_factory=dict)  # failure ErrorCode -> items
 
     @property
     def total(self) -> int:
@@ -71,6 +73,7 @@ class Summary:
             self.done += 1
         elif outcome.status == "failed":
             self.failed += 1
+            self.codes[outcome.code] = self.codes.get(outcome.code, 0) + 1
         elif outcome.status == "skipped":
             self.skipped += 1
         else:
@@ -83,12 +86,15 @@ class Summary:
             parts.append(f"{self.unknown} unknown")
         if self.resumed:
             parts.append(f"{self.resumed} already done (checkpoint)")
-        return (", ".join(parts) + f" in {self.elapsed:.1f} s ({self.calls} calls, "
+        text = (", ".join(parts) + f" in {self.elapsed:.1f} s ({self.calls} calls, "
                 f"{rate:.1f} calls/s)")
+        if self.codes:  # the most common reasons first
+            top = sorted(self.codes.items(), key=lambda kv: -kv[1])[:3]
+            text += "; failures by code: " + ", ".join(
+                f"{code if code >= 0 else 'other'} x{n}" for code, n in top)
+        return text
 
     def exit_code(self) -> int:
-        from timctl import exit_codes
-
         if self.interrupted:
             return exit_codes.INTERRUPTED
         bad = self.failed + self.skipped + self.unknown
@@ -289,6 +295,8 @@ class BulkRunner:
         try:
             resp = self.client.call(self.endpoint, body)
         except ApiError as exc:
+            if exc.exit_code == exit_codes.AUTH:
+                raise  # the admin identity was refused: no item can succeed, stop the run
             if self.endpoint.batch and self.endpoint.batch.result in exc.response:
                 # "every item failed" answers still carry the per-item results
                 results = item_results(self.endpoint, exc.response, keys)
@@ -302,8 +310,7 @@ class BulkRunner:
             return self._all(chunk, "unknown", -1, str(exc))
         except NetworkError as exc:
             return self._all(chunk, "failed", -1, str(exc))
-        except TimError as exc:
-            return self._all(chunk, "failed", -1, str(exc))
+        # ConfigError, UsageError: a problem of the whole run, not of these items: it stops
         results = item_results(self.endpoint, resp, keys)
         return [Outcome(item, "ok" if r.ok else "failed", r.code, r.info, r.row)
                 for item, r in zip(chunk, results, strict=True)]
