@@ -125,7 +125,7 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
             out.finish()
     summary.elapsed = summary.elapsed or time.monotonic() - summary.started
     code = summary.exit_code()
-    if code or is_tty(sys.stderr) or app.verbose:
+    if code or is_tty(sys.stderr) or app.verbose or summary.resumed:
         where = f"; failed items in {opts.failures}" if opts.failures and failures.count else ""
         resume = (f"; resume with --checkpoint {opts.checkpoint}" if summary.interrupted
                   and opts.checkpoint else "")
