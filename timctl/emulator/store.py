@@ -13,6 +13,7 @@ missing that costs one query. A file written by a newer timctl is refused.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import threading
@@ -199,11 +200,17 @@ class Store:
 
 def _prepare_file(path: Path) -> None:
     """Create the file 0600 (SQLite gives -wal/-shm the same mode), or make an existing one
-    0600; any OS error becomes a one-line DatabaseError."""
+    0600; any OS error becomes a one-line DatabaseError.
+
+    An existing file is never opened here: closing any descriptor of a file drops the POSIX
+    locks every SQLite connection of this process holds on it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-        os.close(fd)
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):  # O_EXCL: only a file we created
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, FILE_MODE))
+        elif not os.access(path, os.R_OK | os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
     except OSError as exc:
         raise DatabaseError(f"cannot open {path}: {exc.strerror or exc}") from None
     _restrict(path)
