@@ -65,10 +65,10 @@ class EmulatorAdapter(BaseAdapter):
         resp.encoding = get_encoding_from_headers(resp.headers)
         resp.raw = io.BytesIO(content)
         resp._content = content  # already complete: .content/.json() need no stream
-        resp._content_consumed = True
+        resp._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
         resp.url = request.url or ""
         resp.request = request
-        resp.connection = self
+        resp.connection = self  # type: ignore[assignment]  # any adapter works here
         return resp
 
     def close(self) -> None:
