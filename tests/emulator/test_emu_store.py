@@ -3,6 +3,7 @@ savepoints, a cheap open, a cheap `import timctl.emulator`, and requests only in
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import sqlite3
@@ -158,3 +159,21 @@ def test_the_emulator_runs_without_requests():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=EMULATOR.parents[1])
     assert out.returncode == 0, out.stderr
+
+
+def test_the_emulator_imports_only_its_allowed_layers():
+    """errors, usersig and endpoints; never the client (rest) or the CLI."""
+    allowed = {"timctl.errors", "timctl.usersig", "timctl.endpoints"}
+    for path in EMULATOR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "timctl":
+                names = [f"timctl.{a.name}" for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if name.startswith("timctl"):
+                    assert name.startswith("timctl.emulator") or name in allowed, (path, name)
