@@ -34,9 +34,9 @@ class EmbeddedEmulator:
             if self._opened is None:
                 from timctl.emulator import open_app
 
-                app, info = open_app(self.db, sdkappid=self.sdkappid, admin=self.admin)
-                if self.debug and hasattr(app, "log_errors"):
-                    app.log_errors = True  # handler tracebacks on stderr (-vv, TIMCTL_DEBUG)
+                # log_errors: handler tracebacks on stderr (-vv, TIMCTL_DEBUG=1)
+                app, info = open_app(self.db, sdkappid=self.sdkappid, admin=self.admin,
+                                     log_errors=self.debug)
                 self._opened = (app, info)
             return self._opened
 
@@ -44,14 +44,8 @@ class EmbeddedEmulator:
         return str(self._open()[1].secret_key)
 
     def transport(self) -> Transport:
-        return _ClosingWsgiTransport(self._open()[0], EMULATOR_PREFIX + self.db)
-
-
-class _ClosingWsgiTransport(WsgiTransport):
-    def close(self) -> None:
-        store = getattr(self.app, "store", None)
-        if store is not None:
-            store.close()
+        # WsgiTransport.close() calls the app's close(), which closes the DB
+        return WsgiTransport(self._open()[0], EMULATOR_PREFIX + self.db)
 
 
 def make_client(settings: Any, *, log: Callable[[str], None], verbosity: int,
