@@ -131,3 +131,7 @@ def delete(app: AppContext, user_ids: tuple[str, ...], **bulk: Any) -> None:
     run_bulk(app, opts, DELETE, Reader("UserID"), user_ids,
              lambda chunk: {"DeleteItem": [{"UserID": r.key} for r in chunk]}, to_row,
              ["UserID", "Status", "ResultCode", "ResultInfo"])
+
+
+# Further users commands live in their own modules and register on the group above.
+from timctl.cli import users_mute, users_profile  # noqa: E402, F401
