@@ -19,7 +19,7 @@ import pytest
 from timctl.endpoints import Batch, Dedup, Endpoint
 from timctl.errors import ApiError, ConfigError, NetworkError, OutcomeUnknown, UsageError
 from timctl.rest import retry
-from timctl.rest.client import Client, Credentials
+from timctl.rest.client import RATE_HEADROOM, Client, Credentials
 from timctl.rest.ratelimit import RateLimiter
 from timctl.rest.results import item_results
 from timctl.rest.transport import HttpTransport, WsgiTransport
@@ -349,7 +349,7 @@ def test_items_metered_endpoint_costs_its_batch() -> None:
     ep = Endpoint("svc", "fanout", "x", rate=12000, rate_period=60, rate_unit="items",
                   retry="dedup", dedup=Dedup("MsgRandom", 120), batch=Batch("To_Account", 500))
     c, _ = client(Script(OK))
-    assert c._rate(ep, {"To_Account": ["a"] * 500}) == (200.0, 500.0)
+    assert c._rate(ep, {"To_Account": ["a"] * 500}) == (200.0 * RATE_HEADROOM, 500.0)
 
 
 def test_rate_limiter_is_thread_safe() -> None:
