@@ -17,6 +17,7 @@ import time
 
 COMMANDS = [
     ["-c", "pass"],
+    ["-c", "import click"],
     ["-m", "timctl", "--help"],
     ["-m", "timctl", "users", "import", "--help"],
     ["-m", "timctl", "help", "exit-codes"],
@@ -40,6 +41,9 @@ def main() -> None:
     runs = parser.parse_args().n
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TIMCTL_CONFIG_DIR": tmp, "TIMCTL_DATA_DIR": tmp}
+        # the account exists, so the last row is a real round trip that finds it
+        subprocess.run([sys.executable, "-m", "timctl", "-p", "local", "users", "import",
+                        "alice"], env=env, stdout=subprocess.DEVNULL, check=True)
         base = median_ms(COMMANDS[0], runs, env)
         print(f"{'command':<45} {'median ms':>10} {'over python':>12}")
         for args in COMMANDS:

@@ -486,3 +486,30 @@ def test_by_endpoint_codes() -> None:
         assert list(table) == sorted(table)
     assert set(error_codes.BY_ENDPOINT["open_msg_svc/get_history"]) == {1001, 1002, 1003,
                                                                         1004, 1005}
+
+
+def test_service_index_matches_the_rows() -> None:
+    """get() loads only the families SERVICE_FAMILIES names: it must name every one."""
+    import importlib
+
+    from timctl import endpoints as eps
+
+    found: dict[str, set[str]] = {}
+    for fam in eps.FAMILIES:
+        for e in importlib.import_module(f"timctl.endpoints.{fam}").ENDPOINTS:
+            for name in (e.name, *e.legacy_paths):
+                found.setdefault(name.split("/")[0], set()).add(fam)
+    assert {k: set(v) for k, v in eps.SERVICE_FAMILIES.items()} == found
+
+
+def test_a_lookup_loads_only_its_family() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom timctl import endpoints\n"
+             "assert endpoints.get('im_open_login_svc/account_check') is not None\n"
+             "print(sorted(m for m in sys.modules if m.startswith('timctl.endpoints.')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['timctl.endpoints._fields', 'timctl.endpoints.accounts', " \
+                          "'timctl.endpoints.spec']"

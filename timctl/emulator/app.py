@@ -12,7 +12,6 @@ Paths under /_emulator/ are the control API (control.py), never under /v4/.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import time
@@ -21,17 +20,21 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from timctl import endpoints
-from timctl.emulator import auth, control, services, stats
-from timctl.emulator.control import CONTROL_PREFIX
+from timctl.emulator import auth, services, stats
 from timctl.emulator.faults import READ_TIMEOUT_KEY, Dropped, Faults, ResponseLost, TimedOut
 from timctl.emulator.ratelimit import RateLimiter
-from timctl.emulator.responses import Response, json_response, non_json, read_body
+from timctl.emulator.responses import (
+    CONTROL_PREFIX,
+    Response,
+    json_response,
+    non_json,
+    read_body,
+)
 from timctl.emulator.services import GATEWAY_SPEC, ApiFail, Context, ServiceSpec
 from timctl.emulator.store import Store
 
 __all__ = ["CONTROL_PREFIX", "READ_TIMEOUT_KEY", "EmulatorApp", "envelope"]
 
-log = logging.getLogger("timctl.emulator")
 
 StartResponse = Callable[..., Any]
 
@@ -62,6 +65,8 @@ class EmulatorApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         if self.control and path.startswith(CONTROL_PREFIX):
+            from timctl.emulator import control  # loaded only when the control API is used
+
             status, headers, body = control.handle(self, environ)
         else:
             status, headers, body = self._rest(environ)
@@ -153,7 +158,9 @@ class EmulatorApp:
     def _report(self, exc: BaseException) -> None:
         # An in-process caller (the CLI) must not get a traceback on its stderr.
         if self.log_errors or os.environ.get("TIMCTL_DEBUG") == "1":
-            log.error("timctl emulator bug", exc_info=exc)
+            import logging  # only when there is a bug to log
+
+            logging.getLogger("timctl.emulator").error("timctl emulator bug", exc_info=exc)
 
 
 def _resolve(path: str) -> tuple[str, endpoints.Endpoint | None]:

@@ -23,13 +23,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from timctl.emulator import apps, services, stats
-from timctl.emulator.responses import Response, json_response, read_body
+from timctl.emulator.responses import CONTROL_PREFIX, Response, json_response, read_body
 from timctl.emulator.services import ControlContext, ControlError
 
 if TYPE_CHECKING:
     from timctl.emulator.app import EmulatorApp
 
-CONTROL_PREFIX = "/_emulator/"
 # A route gets the JSON body of a POST, None for a GET.
 Route = tuple[tuple[str, ...],
               Callable[["EmulatorApp", dict[str, Any] | None], dict[str, Any]]]

@@ -6,6 +6,9 @@ import http
 import json
 from typing import Any
 
+# Paths of the emulator's own control API (control.py), never under /v4/.
+CONTROL_PREFIX = "/_emulator/"
+
 Response = tuple[str, list[tuple[str, str]], bytes]
 
 

@@ -17,19 +17,22 @@ KeyboardInterrupt after their outcomes are recorded.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
 
 from timctl import exit_codes
 from timctl.endpoints import Endpoint
 from timctl.errors import ApiError, NetworkError, OutcomeUnknown
 from timctl.rest.results import item_results
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Status = Literal["ok", "failed", "skipped", "unknown"]
 
@@ -190,6 +193,32 @@ class BulkRunner:
 
     def run(self, items: Iterable[Any], on_outcome: Callable[[Outcome], None]) -> Summary:
         summary = self.summary
+        chunks = self._chunks(items, summary, on_outcome)
+        try:
+            first = next(chunks, None)
+            second = next(chunks, None) if first is not None else None
+            if second is None:  # one call: no pool, no thread (the common one-ID command)
+                if first is not None:
+                    self._emit(self._run_chunk(*first), on_outcome)
+            else:
+                self._run_pool(itertools.chain((first, second), chunks), on_outcome)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+            raise
+        finally:
+            summary.elapsed = time.monotonic() - summary.started
+            if self.checkpoint is not None:
+                self.checkpoint.close()
+        return summary
+
+    def _emit(self, outcomes: list[Outcome], on_outcome: Callable[[Outcome], None]) -> None:
+        for outcome in outcomes:
+            self.summary.count(outcome)
+            on_outcome(outcome)
+
+    def _run_pool(self, chunks: Iterable[Any], on_outcome: Callable[[Outcome], None]) -> None:
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
         pending: set[Future[list[Outcome]]] = set()
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="timctl-bulk")
 
@@ -200,12 +229,10 @@ class BulkRunner:
                                return_when=FIRST_COMPLETED)
             for fut in finished:
                 pending.discard(fut)
-                for outcome in fut.result():
-                    summary.count(outcome)
-                    on_outcome(outcome)
+                self._emit(fut.result(), on_outcome)
 
         try:
-            for index, chunk in self._chunks(items, summary, on_outcome):
+            for index, chunk in chunks:
                 while len(pending) >= 2 * self.concurrency:
                     drain(block=True)
                 pending.add(pool.submit(self._run_chunk, index, chunk))
@@ -213,22 +240,15 @@ class BulkRunner:
             while pending:
                 drain(block=True)
         except KeyboardInterrupt:
-            summary.interrupted = True
             for fut in pending:
                 fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
             for fut in pending:  # chunks already sent: their outcomes still count
                 if fut.done() and not fut.cancelled():
-                    for outcome in fut.result():
-                        summary.count(outcome)
-                        on_outcome(outcome)
+                    self._emit(fut.result(), on_outcome)
             raise
         finally:
             pool.shutdown(wait=True)
-            summary.elapsed = time.monotonic() - summary.started
-            if self.checkpoint is not None:
-                self.checkpoint.close()
-        return summary
 
     def _chunks(self, items: Iterable[Any], summary: Summary,
                 on_outcome: Callable[[Outcome], None]) -> Iterator[tuple[int, list[Any]]]:
