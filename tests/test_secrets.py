@@ -53,3 +53,9 @@ def test_settings_repr_masks_the_secret_key() -> None:
                                       "TIMCTL_ENDPOINT": "http://127.0.0.1:1",
                                       "TIMCTL_SECRET_KEY": "super-secret-key-123"})
     assert "super-secret-key-123" not in repr(s) and "***" in repr(s)
+
+
+def test_emulator_app_info_repr_hides_the_key() -> None:
+    from timctl.emulator.apps import AppInfo
+
+    assert "k3y-secret" not in repr(AppInfo(1400000001, "k3y-secret", ("administrator",)))

@@ -10,7 +10,7 @@ import json
 import secrets
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from timctl.emulator import services
 from timctl.emulator.store import Store
@@ -22,7 +22,7 @@ MAX_ADMINS = 10  # documented: up to 10 App Admins per app
 @dataclass(frozen=True)
 class AppInfo:
     sdkappid: int
-    secret_key: str
+    secret_key: str = field(repr=False)  # never in a repr, a log or a traceback
     admins: tuple[str, ...]
     edition: str = "developer"
     allow_account_delete: bool = False
