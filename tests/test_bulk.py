@@ -262,3 +262,17 @@ def test_checkpoint_of_another_endpoint_is_refused(server: Any, run: Any,
     assert run("users", "import", "a1", "--checkpoint", str(ckpt)).code == 0
     r = run("users", "delete", "a1", "--yes", "--checkpoint", str(ckpt))
     assert r.code == 2 and "not of im_open_login_svc/account_delete" in r.err
+
+
+def test_a_chunk_failing_every_attempt_goes_again_in_a_later_round(
+        served_profile: Any, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("timctl.rest.bulk.ROUND_PAUSE", 0.01)
+    served_profile.app.faults.fail_next = 3  # 70169 "server timeout": transient
+    r = run("-p", "emu", "-o", "json", "users", "import", "r1", "r2", "--max-attempts", "2")
+    assert r.code == 0, r.err  # rounds 1 and 2 spent their attempts; round 3 got through
+    assert [row["Status"] for row in r.json()] == ["imported", "imported"]
+
+    served_profile.app.faults.fail_next = 6  # more than 3 rounds x 2 attempts can absorb
+    r = run("-p", "emu", "-o", "json", "users", "import", "r3", "--max-attempts", "2")
+    assert r.code == 5
+    assert r.json()[0]["ResultCode"] == 70169

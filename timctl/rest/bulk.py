@@ -12,6 +12,10 @@ and as done; a run started again with the same file and input skips the chunks r
 and reports an `unsafe` endpoint's chunk that started but never finished as unknown rather
 than sending it twice. Ctrl-C stops submitting, lets chunks in flight finish, and raises
 KeyboardInterrupt after their outcomes are recorded.
+
+A chunk that failed as a whole for a transient reason after all the client's attempts (no
+answer, timeouts, throttling) is not failed at once on a `safe` or `dedup` endpoint: it goes
+again after the other chunks, up to ROUNDS passes in all.
 """
 
 from __future__ import annotations
@@ -171,6 +175,11 @@ def fingerprint(keys: list[str]) -> str:
 
 
 BodyBuilder = Callable[[list[Any]], dict[str, Any]]
+Chunk = tuple[int, list[Any]]  # (index in the input, items)
+# A chunk whose every attempt met a transient failure (no answer, timeouts, throttling) goes
+# again after the others, up to this many passes in all, ROUND_PAUSE x pass seconds later.
+ROUNDS = 3
+ROUND_PAUSE = 1.0
 
 
 class BulkRunner:
@@ -193,15 +202,15 @@ class BulkRunner:
 
     def run(self, items: Iterable[Any], on_outcome: Callable[[Outcome], None]) -> Summary:
         summary = self.summary
-        chunks = self._chunks(items, summary, on_outcome)
+        chunks: Iterator[Chunk] = self._chunks(items, summary, on_outcome)
         try:
-            first = next(chunks, None)
-            second = next(chunks, None) if first is not None else None
-            if second is None:  # one call: no pool, no thread (the common one-ID command)
-                if first is not None:
-                    self._emit(self._run_chunk(*first), on_outcome)
-            else:
-                self._run_pool(itertools.chain((first, second), chunks), on_outcome)
+            for round_ in range(ROUNDS):
+                later = self._pass(chunks, on_outcome, final=round_ == ROUNDS - 1)
+                if not later:
+                    break
+                # chunks whose every attempt met a transient failure: once more, later
+                time.sleep(ROUND_PAUSE * (round_ + 1))
+                chunks = iter(later)
         except KeyboardInterrupt:
             summary.interrupted = True
             raise
@@ -211,15 +220,32 @@ class BulkRunner:
                 self.checkpoint.close()
         return summary
 
-    def _emit(self, outcomes: list[Outcome], on_outcome: Callable[[Outcome], None]) -> None:
+    def _pass(self, chunks: Iterator[Chunk], on_outcome: Callable[[Outcome], None], *,
+              final: bool) -> list[Chunk]:
+        """Run `chunks`; the ones to try again in a later round come back."""
+        first = next(chunks, None)
+        if first is None:
+            return []
+        second = next(chunks, None)
+        if second is None:  # one call: no pool, no thread (the common one-ID command)
+            return self._settle(first, self._run_chunk(*first, final=final), on_outcome)
+        return self._run_pool(itertools.chain((first, second), chunks), on_outcome, final)
+
+    def _settle(self, chunk: Chunk, outcomes: list[Outcome] | None,
+                on_outcome: Callable[[Outcome], None]) -> list[Chunk]:
+        if outcomes is None:
+            return [chunk]
         for outcome in outcomes:
             self.summary.count(outcome)
             on_outcome(outcome)
+        return []
 
-    def _run_pool(self, chunks: Iterable[Any], on_outcome: Callable[[Outcome], None]) -> None:
+    def _run_pool(self, chunks: Iterable[Chunk], on_outcome: Callable[[Outcome], None],
+                  final: bool) -> list[Chunk]:
         from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-        pending: set[Future[list[Outcome]]] = set()
+        pending: dict[Future[list[Outcome] | None], Chunk] = {}
+        later: list[Chunk] = []
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="timctl-bulk")
 
         def drain(block: bool) -> None:
@@ -228,14 +254,13 @@ class BulkRunner:
             finished, _ = wait(pending, timeout=None if block else 0,
                                return_when=FIRST_COMPLETED)
             for fut in finished:
-                pending.discard(fut)
-                self._emit(fut.result(), on_outcome)
+                later.extend(self._settle(pending.pop(fut), fut.result(), on_outcome))
 
         try:
-            for index, chunk in chunks:
+            for chunk in chunks:
                 while len(pending) >= 2 * self.concurrency:
                     drain(block=True)
-                pending.add(pool.submit(self._run_chunk, index, chunk))
+                pending[pool.submit(self._run_chunk, *chunk, final=final)] = chunk
                 drain(block=False)
             while pending:
                 drain(block=True)
@@ -243,15 +268,19 @@ class BulkRunner:
             for fut in pending:
                 fut.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
-            for fut in pending:  # chunks already sent: their outcomes still count
+            for fut, chunk in pending.items():  # chunks already sent: their outcomes count
                 if fut.done() and not fut.cancelled():
-                    self._emit(fut.result(), on_outcome)
+                    outcomes = fut.result()
+                    self._settle(chunk, outcomes or self._all(
+                        chunk[1], "failed", -1, "interrupted before it could be retried"),
+                        on_outcome)
             raise
         finally:
             pool.shutdown(wait=True)
+        return later
 
     def _chunks(self, items: Iterable[Any], summary: Summary,
-                on_outcome: Callable[[Outcome], None]) -> Iterator[tuple[int, list[Any]]]:
+                on_outcome: Callable[[Outcome], None]) -> Iterator[Chunk]:
         """Chunks of good items, numbered the same way on every run of the same input; bad
         lines are reported as skipped on the way."""
         chunk: list[Any] = []
@@ -270,7 +299,7 @@ class BulkRunner:
             yield from self._unless_done(index, chunk, summary, on_outcome)
 
     def _unless_done(self, index: int, chunk: list[Any], summary: Summary,
-                     on_outcome: Callable[[Outcome], None]) -> Iterator[tuple[int, list[Any]]]:
+                     on_outcome: Callable[[Outcome], None]) -> Iterator[Chunk]:
         """Skip a chunk the checkpoint recorded done (same items); its failures, as
         recorded, are reported again so the run's record stays whole."""
         cp = self.checkpoint
@@ -293,7 +322,10 @@ class BulkRunner:
 
     # ------------------------------------------------------------------ one chunk
 
-    def _run_chunk(self, index: int, chunk: list[Any]) -> list[Outcome]:
+    def _run_chunk(self, index: int, chunk: list[Any], *, final: bool = True
+                   ) -> list[Outcome] | None:
+        """The chunk's outcomes, or None: it met only transient failures, and this is not
+        the final round, so it goes again later (not recorded done)."""
         keys = [item.key for item in chunk]
         fp = fingerprint(keys)
         cp = self.checkpoint
@@ -303,12 +335,15 @@ class BulkRunner:
                 return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
                                  "outcome is unknown and it was not re-sent")
             cp.start(index, fp)
-        outcomes = self._call(chunk, keys)
+        outcomes, transient = self._call(chunk, keys)
+        if transient and not final and self.endpoint.retry in ("safe", "dedup"):
+            return None
         if cp is not None:
             cp.finish(index, fp, outcomes)
         return outcomes
 
-    def _call(self, chunk: list[Any], keys: list[str]) -> list[Outcome]:
+    def _call(self, chunk: list[Any], keys: list[str]) -> tuple[list[Outcome], bool]:
+        """(outcomes, whether the chunk failed as a whole for a transient reason)."""
         body = self.build(chunk)
         with self._calls_lock:
             self.summary.calls += 1
@@ -324,16 +359,17 @@ class BulkRunner:
                     return [Outcome(item, "ok" if r.ok else "failed",
                                     r.code if not r.ok or r.code else 0,
                                     r.info or (exc.info if not r.ok else ""), r.row)
-                            for item, r in zip(chunk, results, strict=True)]
-            return self._all(chunk, "failed", exc.code, exc.meaning or exc.info)
+                            for item, r in zip(chunk, results, strict=True)], False
+            transient = exc.transient or exc.throttled
+            return self._all(chunk, "failed", exc.code, exc.meaning or exc.info), transient
         except OutcomeUnknown as exc:
-            return self._all(chunk, "unknown", -1, str(exc))
+            return self._all(chunk, "unknown", -1, str(exc)), False
         except NetworkError as exc:
-            return self._all(chunk, "failed", -1, str(exc))
+            return self._all(chunk, "failed", -1, str(exc)), True
         # ConfigError, UsageError: a problem of the whole run, not of these items: it stops
         results = item_results(self.endpoint, resp, keys)
         return [Outcome(item, "ok" if r.ok else "failed", r.code, r.info, r.row)
-                for item, r in zip(chunk, results, strict=True)]
+                for item, r in zip(chunk, results, strict=True)], False
 
     @staticmethod
     def _all(chunk: list[Any], status: Status, code: int, info: str) -> list[Outcome]:
