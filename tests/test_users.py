@@ -107,3 +107,39 @@ def test_state_persists_between_invocations_on_disk(run, isolated) -> None:  # t
     run("users", "import", "gina")
     assert (isolated / "data" / "emulator.db").exists()
     assert statuses(run, "gina") == {"gina": "Imported"}
+
+
+@pytest.mark.parametrize("command", ["import", "check", "delete"])
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml", "jsonl", "csv"])
+def test_each_output_format(run, command: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    import json
+
+    import yaml
+
+    if command != "import":
+        run("users", "import", "fa", "fb")
+    r = run("-p", "local", "-o", fmt, "users", command, "fa", "fb", "--yes")
+    assert r.code == 0, r.err
+    key = {"import": "Status", "check": "AccountStatus", "delete": "Status"}[command]
+    value = {"import": "imported", "check": "Imported", "delete": "deleted"}[command]
+    if fmt == "json":
+        rows = json.loads(r.out)
+    elif fmt == "yaml":
+        rows = yaml.safe_load(r.out)
+    elif fmt == "jsonl":
+        rows = [json.loads(line) for line in r.out.splitlines()]
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(r.out)))
+    else:
+        lines = r.out.splitlines()
+        header = lines[0].split()
+        assert header[:2] == ["UserID", key] and set(lines[1]) <= {"-", " "}
+        rows = [dict(zip(header, line.split(), strict=False)) for line in lines[2:]]
+    assert [(row["UserID"], row[key]) for row in rows] == [("fa", value), ("fb", value)]
+
+
+def test_csv_fields_pick_columns(run) -> None:  # type: ignore[no-untyped-def]
+    r = run("-p", "local", "-o", "csv", "--fields", "UserID,ResultCode", "users", "check", "x")
+    assert r.code == 0 and r.out == "UserID,ResultCode\nx,0\n"
