@@ -121,14 +121,19 @@ def _uint32(label: str, value: Any) -> int:
     if isinstance(value, str):
         text = value.strip()
         if label == "birthday" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            text = text.replace("-", "")
+            import datetime
+
+            try:  # a date written out must be one; bare numbers are the app's business
+                text = datetime.date.fromisoformat(text).strftime("%Y%m%d")
+            except ValueError:
+                raise BadValue(f"birthday {value!r} is not a date") from None
         if not text.isascii() or not text.isdigit():
             raise BadValue(f"{label} {value!r} is not an integer 0..{U32_MAX}")
         value = int(text)
     if not isinstance(value, int) or isinstance(value, bool):
         raise BadValue(f"{label} takes an integer 0..{U32_MAX}, not {type(value).__name__}")
     if not 0 <= value <= U32_MAX:
-        raise BadValue(f"{label} {value} is not an integer 0..{U32_MAX}")
+        raise BadValue(f"{label} {value} is out of range 0..{U32_MAX}")
     return value
 
 
@@ -322,6 +327,9 @@ def _wanted_tags(names: tuple[str, ...], tags: tuple[str, ...]) -> list[str]:
                           ("--tag", list(tags))):
         for item in given:
             item = item.strip()
+            if option == "--field" and item == "all":
+                wanted += [f.tag for f in FIELDS]
+                continue
             try:
                 tag, spec = resolve(item)
             except BadValue as exc:
@@ -336,7 +344,7 @@ def _wanted_tags(names: tuple[str, ...], tags: tuple[str, ...]) -> list[str]:
 @profile.command("get")
 @IDS
 @click.option("--field", "names", multiple=True, metavar="NAME[,NAME]...",
-              help="Standard fields to get, by friendly name (repeatable) [default: all].")
+              help="Standard fields to get, by friendly name, or all (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG",
               help="A raw Tag_Profile_IM_* or Tag_Profile_Custom_* tag to get (repeatable).")
 @bulk_options
@@ -347,8 +355,8 @@ def profile_get(app: AppContext, user_ids: tuple[str, ...], names: tuple[str, ..
                 tags: tuple[str, ...], **bulk: Any) -> None:
     """Get profile fields of accounts.
 
-    100 accounts per call; by default every standard field. Fields never set are left out
-    (empty cells).
+    100 accounts per call. --field and --tag pick the fields; without either, every standard
+    field. Fields never set are left out (empty cells).
 
     Tables and CSV show one column per field by friendly name (custom tags by tag), enum
     values friendly (Gender_Type_Male -> male): the CSV can be fed back to `profile set -f`.
@@ -358,6 +366,7 @@ def profile_get(app: AppContext, user_ids: tuple[str, ...], names: tuple[str, ..
     \b
     timctl users profile get alice bob
     timctl users profile get -f users.txt --field nick,gender --tag Tag_Profile_Custom_Vip
+    timctl users profile get alice --field all --tag Tag_Profile_Custom_Vip
     """
     wanted = _wanted_tags(names, tags)
     columns = ["UserID", *(column(t) for t in wanted), *RESULT_COLUMNS]
