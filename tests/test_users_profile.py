@@ -150,14 +150,14 @@ def test_online_statuses_and_detail(target: Target) -> None:
     r = target.run("-o", "json", "users", "online", "--detail", "alice", "bob")
     assert r.code == 0
     assert [(row["UserID"], row["Detail"]) for row in r.json()] == [
-        ("alice", [{"Platform": "Web", "Status": "Online"},
-                   {"Platform": "iPhone", "Status": "PushOnline"}]),
+        ("alice", [{"Platform": "iPhone", "Status": "PushOnline"},
+                   {"Platform": "Web", "Status": "Online"}]),
         ("bob", []),
     ]
     r = target.ok("-o", "table", "users", "online", "--detail", "alice")
     header, _, line = r.out.splitlines()
     assert header.split() == ["UserID", "Status", "Detail", "ResultCode", "ResultInfo"]
-    assert line.split() == ["alice", "Online", "Web=Online", "iPhone=PushOnline", "0"]
+    assert line.split() == ["alice", "Online", "iPhone=PushOnline", "Web=Online", "0"]
 
 
 def test_push_online_lapses_after_7_days(local: Target) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from timctl import endpoints
+from timctl.emulator import auth
 from timctl.emulator.apps import set_edition
 from timctl.emulator.services.accounts import queries as accounts
 
@@ -171,6 +172,23 @@ class TestEditions:
 
 
 class TestKick:
+    def test_documented_sample(self, api):
+        api.import_users("test")
+        doc = api.call(KICK, {"UserID": "test"})
+        assert doc == {"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}
+
+    def test_kick_invalidates_the_users_older_sigs_only(self, api, store, info, clock):
+        api.import_users("a1", "a2")
+        clock.advance(5)
+        api.ok(KICK, {"UserID": "a1"})
+        with store.tx() as db:
+            assert auth.kicked_at(db, info.sdkappid, "a1") == int(clock.now)
+            assert auth.kicked_at(db, info.sdkappid, "a2") is None
+        clock.advance(5)
+        api.ok(KICK, {"UserID": "a1"})  # again: the same state, later
+        with store.tx() as db:
+            assert auth.kicked_at(db, info.sdkappid, "a1") == int(clock.now)
+
     def test_kick_needs_an_existing_account(self, api):
         assert api.code(KICK, {"UserID": "ghost"}) == 70107
         assert api.code(KICK, {}) == 70402
@@ -186,6 +204,57 @@ class TestKick:
 
 
 class TestQueryOnlineStatus:
+    def test_documented_samples(self, api, clock):
+        api.import_users("id1", "id2", "id3")
+        api.control("online", {"UserID": "id2", "Platform": "Android", "Status": "Online"})
+        api.control("online", {"UserID": "id3", "Platform": "iPhone", "Status": "PushOnline"})
+        doc = api.call(ONLINE, {"To_Account": ["id1", "id2", "id3", "id4"]})
+        assert doc == {
+            "ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0,
+            "QueryResult": [{"To_Account": "id1", "Status": "Offline"},
+                            {"To_Account": "id2", "Status": "Online"},
+                            {"To_Account": "id3", "Status": "PushOnline"}],
+            "ErrorList": [{"To_Account": "id4", "ErrorCode": 70107}],
+        }
+        for platform, status in (("Web", "Online"), ("iPhone", "PushOnline")):
+            api.control("online", {"UserID": "id1", "Platform": platform, "Status": status})
+        api.control("online", {"UserID": "id2", "Platform": "Android", "Status": "Offline"})
+        doc = api.call(ONLINE, {"IsNeedDetail": 1, "To_Account": ["id1", "id2", "id4"]})
+        assert doc == {
+            "ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0,
+            "QueryResult": [
+                {"To_Account": "id1", "Status": "Online",
+                 "Detail": [{"Platform": "iPhone", "Status": "PushOnline"},
+                            {"Platform": "Web", "Status": "Online"}]},
+                {"To_Account": "id2", "Status": "Offline"},
+            ],
+            "ErrorList": [{"To_Account": "id4", "ErrorCode": 70107}],
+        }
+        doc = api.call(ONLINE, "{not json")
+        assert doc == {"ActionStatus": "FAIL", "ErrorCode": 90001,
+                       "ErrorInfo": "Fail to Parse json data of body, Please check it"}
+
+    def test_error_list_is_empty_when_all_succeed(self, api):
+        api.import_users("a1")
+        assert api.ok(ONLINE, {"To_Account": ["a1"]})["ErrorList"] == []
+
+    def test_legacy_path_querystate_answers_the_same(self, api):
+        api.import_users("a1")
+        api.control("online", {"UserID": "a1", "Platform": "Mac", "Status": "Online"})
+        doc = api.ok("/v4/openim/querystate", {"To_Account": ["a1", "ghost"]})
+        assert doc["QueryResult"] == [{"To_Account": "a1", "Status": "Online"}]
+        assert doc["ErrorList"] == [{"To_Account": "ghost", "ErrorCode": 70107}]
+
+    def test_online_outlives_7_days_push_online_does_not(self, api, clock):
+        api.import_users("a1")
+        api.control("online", {"UserID": "a1", "Platform": "PC", "Status": "Online"})
+        api.control("online", {"UserID": "a1", "Platform": "Android", "Status": "PushOnline"})
+        sig = api.signed(expire=30 * DAY)
+        clock.advance(7 * DAY)
+        doc = api.ok(ONLINE, {"To_Account": ["a1"], "IsNeedDetail": 1}, usersig=sig)
+        assert doc["QueryResult"] == [{"To_Account": "a1", "Status": "Online",
+                                       "Detail": [{"Platform": "PC", "Status": "Online"}]}]
+
     def test_never_logged_in_is_offline_and_unknown_is_in_error_list(self, api):
         api.import_users("a1", "a2")
         doc = api.ok(ONLINE, {"To_Account": ["a1", "ghost", "a2"]})
@@ -209,10 +278,10 @@ class TestQueryOnlineStatus:
             doc = api.ok(ONLINE, {"To_Account": ["a1"], "IsNeedDetail": flag})
             assert "Detail" not in doc["QueryResult"][0]
         detail = api.ok(ONLINE, {"To_Account": ["a1", "a2"], "IsNeedDetail": 1})["QueryResult"]
-        assert detail == [
+        assert detail == [  # platforms in the documented order: iPhone, Android, Web, ...
             {"To_Account": "a1", "Status": "Online",
-             "Detail": [{"Platform": "Web", "Status": "Online"},
-                        {"Platform": "iPhone", "Status": "PushOnline"}]},
+             "Detail": [{"Platform": "iPhone", "Status": "PushOnline"},
+                        {"Platform": "Web", "Status": "Online"}]},
             {"To_Account": "a2", "Status": "Offline"},
         ]
 

@@ -13,6 +13,7 @@ from typing import Any
 from timctl.emulator import auth
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
 from timctl.emulator.services.accounts import queries as accounts
+from timctl.emulator.services.accounts.control import PLATFORMS
 from timctl.emulator.services.profile import queries as profiles
 
 TRIAL_MAX_ACCOUNTS = 100
@@ -212,6 +213,7 @@ def query_online_status(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             continue
         live = [(p, s) for p, s, at in logins.get(user_id, ())
                 if s == "Online" or ctx.now - at < PUSH_ONLINE_TTL]
+        live.sort(key=_platform_rank)  # as the docs list them, as in their sample
         # any Online device makes the user Online; never logged in means Offline
         status = ("Online" if any(s == "Online" for _, s in live)
                   else "PushOnline" if live else "Offline")
@@ -223,3 +225,7 @@ def query_online_status(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if not results:
         raise ApiFail(70107, "none of the To_Account accounts exists", data)
     return data
+
+
+def _platform_rank(login: tuple[str, str]) -> int:
+    return PLATFORMS.index(login[0]) if login[0] in PLATFORMS else len(PLATFORMS)
