@@ -37,10 +37,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 LIMIT_HELP = "Stop after N items (default: every page)."
 
 
-def limit_option(f: F) -> F:
+def limit_option(help: str = LIMIT_HELP) -> Callable[[F], F]:
     """`--limit N` (N >= 1), passed to the command as `limit` (None when not given)."""
     return click.option("--limit", "limit", type=click.IntRange(min=1), metavar="N",
-                        default=None, help=LIMIT_HELP)(f)
+                        default=None, help=help)
 
 
 def limit_options(f: F) -> F:
@@ -54,7 +54,7 @@ def limit_options(f: F) -> F:
 
     checked = click.option("--all", "all_", is_flag=True,
                            help="Page through everything (the default).")(checked)
-    return limit_option(checked)  # type: ignore[return-value]
+    return limit_option()(checked)  # type: ignore[return-value]
 
 
 def collect(app: AppContext, endpoint: str | Endpoint, body: dict[str, Any],
