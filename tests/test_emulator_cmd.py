@@ -1,4 +1,4 @@
-"""`timctl emulator serve | reset | info` as a user runs them."""
+"""`timctl emulator serve | reset | info | stats | login | logout` as a user runs them."""
 
 from __future__ import annotations
 
@@ -160,7 +160,9 @@ def test_serve_refuses_a_second_app_unless_asked(run, tmp_path, no_serving) -> N
     app.close()
 
 
-@pytest.mark.parametrize("command", [["info"], ["reset", "--yes"], ["stats"], ["serve"]])
+@pytest.mark.parametrize("command", [["info"], ["reset", "--yes"], ["stats"], ["serve"],
+                                     ["login", "alice", "--platform", "Web"],
+                                     ["logout", "alice"]])
 def test_a_corrupt_database_is_one_line_exit_3(run, tmp_path, command) -> None:  # type: ignore[no-untyped-def]
     db = tmp_path / "junk.db"
     db.write_bytes(os.urandom(4096))
@@ -200,3 +202,96 @@ def test_stats_counts_what_was_sent_and_resets(run) -> None:  # type: ignore[no-
 def test_stats_needs_an_existing_database(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
     r = run("emulator", "stats", "--db", str(tmp_path / "none.db"))
     assert r.code == 2 and "does not exist" in _one_line(r.err)
+
+
+# --- login / logout ------------------------------------------------------------------------
+
+def _online(run, *ids: str, profile: tuple[str, ...] = ("-p", "local")):  # type: ignore[no-untyped-def]
+    r = run(*profile, "-o", "json", "users", "online", "--detail", *ids)
+    assert r.code == 0, r.err
+    return {i["UserID"]: (i["Status"], {d["Platform"]: d["Status"] for d in i["Detail"]})
+            for i in r.json()}
+
+
+def test_login_and_logout_show_in_query_online_status(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("-p", "local", "users", "import", "alice", "bob").code == 0
+    assert _online(run, "alice") == {"alice": ("Offline", {})}
+
+    r = run("emulator", "login", "alice", "--platform", "iOS")  # the docs' name is iPhone
+    assert r.code == 0, r.err
+    assert r.out == "" and "alice: Online on iPhone" in r.err
+    assert run("emulator", "login", "alice", "--platform", "web", "--status",
+               "pushonline").code == 0
+    assert run("emulator", "login", "bob", "--platform", "Android", "--status",
+               "PushOnline").code == 0
+    assert _online(run, "alice", "bob") == {
+        "alice": ("Online", {"iPhone": "Online", "Web": "PushOnline"}),
+        "bob": ("PushOnline", {"Android": "PushOnline"})}
+
+    assert run("emulator", "logout", "alice", "--platform", "iPhone").code == 0
+    assert _online(run, "alice") == {"alice": ("PushOnline", {"Web": "PushOnline"})}
+    assert run("emulator", "login", "alice", "--platform", "Mac").code == 0
+    r = run("emulator", "logout", "alice")  # every platform
+    assert r.code == 0, r.err
+    assert _online(run, "alice", "bob") == {
+        "alice": ("Offline", {}), "bob": ("PushOnline", {"Android": "PushOnline"})}
+
+
+def test_login_reaches_a_served_emulator_through_its_db(run, served_profile) -> None:  # type: ignore[no-untyped-def]
+    db = str(served_profile.db)
+    assert run("-p", "emu", "users", "import", "carol").code == 0
+    r = run("emulator", "login", "carol", "--platform", "PC", "--db", db)
+    assert r.code == 0, r.err
+    assert _online(run, "carol", profile=("-p", "emu")) == {
+        "carol": ("Online", {"PC": "Online"})}
+    assert run("emulator", "logout", "carol", "--platform", "pc", "--db", db).code == 0
+    assert _online(run, "carol", profile=("-p", "emu")) == {"carol": ("Offline", {})}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["login", "ghost", "--platform", "Web"], "UserID 'ghost' is not an imported account"),
+    (["logout", "ghost"], "UserID 'ghost' is not an imported account"),
+    (["logout", "ghost", "--platform", "iPad"], "UserID 'ghost' is not an imported account"),
+    (["login", "alice", "--platform", "Nokia"], "--platform 'Nokia': choose from iPhone"),
+    (["logout", "alice", "--platform", "x"], "--platform 'x': choose from iPhone"),
+    (["login", "alice", "--platform", "Web", "--status", "Offline"], "'Offline' is not one"),
+    (["login", "alice"], "Missing option '--platform'"),
+    (["login", "alice", "--platform", "Web", "--sdkappid", "1400000001"],
+     "SDKAppID must be one of [1400000000]"),
+])
+def test_login_errors_are_one_line_exit_2(run, args, message) -> None:  # type: ignore[no-untyped-def]
+    assert run("-p", "local", "users", "import", "alice").code == 0
+    r = run("emulator", *args)
+    assert r.code == 2
+    assert message in _one_line(r.err)
+    assert _online(run, "alice") == {"alice": ("Offline", {})}
+
+
+def test_login_needs_an_existing_database(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "none.db"
+    r = run("emulator", "login", "alice", "--platform", "Web", "--db", str(db))
+    assert r.code == 2 and "does not exist" in _one_line(r.err)
+    assert not db.exists()
+
+
+def test_login_asks_which_app_when_the_db_holds_several(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from timctl.emulator import apps, open_app
+    from timctl.emulator.services.accounts import queries
+
+    db = tmp_path / "two.db"
+    app, _ = open_app(db, sdkappid=1400000555)
+    apps.ensure_app(app.store, 1400000777)
+    with app.store.tx() as tx:
+        queries.import_account(tx, 1400000777, "dora", 0.0)
+    app.close()
+    r = run("emulator", "login", "dora", "--platform", "Web", "--db", str(db))
+    assert r.code == 2 and "pick one with --sdkappid" in _one_line(r.err)
+    r = run("emulator", "login", "dora", "--platform", "Web", "--db", str(db), "--sdkappid",
+            "1400000777")
+    assert r.code == 0, r.err
+    app, _ = open_app(db)
+    with app.store.tx() as tx:
+        assert queries.online_platforms(tx, 1400000777, ["dora"])["dora"][0][:2] == (
+            "Web", "Online")
+        assert queries.online_platforms(tx, 1400000555, ["dora"]) == {}
+    app.close()

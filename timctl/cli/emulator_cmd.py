@@ -238,3 +238,96 @@ def stats(app: AppContext, db: Path | None, zero: bool) -> None:
         if zero:
             counts.reset(tx)
     app.emit(rows, columns=["endpoint", "ErrorCode", "calls"])
+
+
+# --- login / logout: stand in for an SDK login (query_online_status has nothing else) ------
+
+# Common names for the documented platforms (query_online_status Detail: iPhone, Android,
+# Web, PC, iPad, Mac); the names themselves match in any case.
+PLATFORM_ALIASES = {"ios": "iPhone", "macos": "Mac", "windows": "PC"}
+PLATFORM_HELP = "iPhone, Android, Web, PC, iPad or Mac (any case; iOS = iPhone)."
+
+
+def _platform(name: str) -> str:
+    from timctl.emulator.services.accounts.control import PLATFORMS
+
+    key = name.strip().lower()
+    for known in PLATFORMS:
+        if known.lower() == key:
+            return known
+    if key in PLATFORM_ALIASES:
+        return PLATFORM_ALIASES[key]
+    raise UsageError(f"--platform {name!r}: choose from {', '.join(PLATFORMS)} (or iOS)")
+
+
+def _sdkappid_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--sdkappid", type=int,
+                        help="The app [the database's, when it holds one].")(f)
+
+
+def _set_login(db: Path | None, sdkappid: int | None, user_id: str, platform: str | None,
+               status: str) -> None:
+    """Record (or, for "Offline", remove) a login through the accounts service's control
+    route and queries; a refusal is a usage error naming the reason."""
+    import time
+
+    from timctl.emulator import apps
+    from timctl.emulator.services import ControlContext, ControlError
+    from timctl.emulator.services.accounts import control, queries
+    from timctl.emulator.store import Store
+
+    with Store(_existing(db)) as store, store.tx() as tx:
+        ids = tuple(a.sdkappid for a in apps.load_all(tx))
+        if sdkappid is None and len(ids) != 1:
+            raise UsageError(f"the database holds SDKAppID {', '.join(map(str, ids))}: "
+                             "pick one with --sdkappid")
+        app_id = ids[0] if sdkappid is None else sdkappid
+        if platform is None:  # every platform: the kick's log-out
+            if app_id not in ids:
+                raise UsageError(f"SDKAppID must be one of {list(ids)}")
+            if not queries.exists(tx, app_id, user_id):
+                raise UsageError(f"UserID {user_id!r} is not an imported account")
+            queries.log_out(tx, app_id, user_id)
+            return
+        body = {"SDKAppID": app_id, "UserID": user_id, "Platform": platform, "Status": status}
+        try:
+            control.set_online(ControlContext(tx, time.time(), ids), body)
+        except ControlError as exc:
+            raise UsageError(str(exc)) from None
+
+
+@emulator.command("login")
+@click.argument("user_id")
+@click.option("--platform", required=True, metavar="PLATFORM", help=PLATFORM_HELP)
+@click.option("--status", type=click.Choice(("Online", "PushOnline"), case_sensitive=False),
+              default="Online", show_default=True,
+              help="PushOnline: the app is in the background, reached by offline push "
+                   "(kept 7 days).")
+@_sdkappid_option
+@_db_option
+def login(user_id: str, platform: str, status: str, sdkappid: int | None,
+          db: Path | None) -> None:
+    """Log USERID in on PLATFORM, as an SDK login would, so `timctl users online` (and
+    query_online_status) report it. Logging in again on a platform replaces its status.
+
+    \b
+    timctl emulator login alice --platform iOS
+    timctl emulator login alice --platform Web --status PushOnline
+    """
+    name = _platform(platform)
+    _set_login(db, sdkappid, user_id, name, status)
+    click.echo(f"{user_id}: {status} on {name}", err=True)
+
+
+@emulator.command("logout")
+@click.argument("user_id")
+@click.option("--platform", metavar="PLATFORM",
+              help=f"Only this platform [all]: {PLATFORM_HELP}")
+@_sdkappid_option
+@_db_option
+def logout(user_id: str, platform: str | None, sdkappid: int | None,
+           db: Path | None) -> None:
+    """Log USERID out of PLATFORM, or of every platform: it then reads Offline there."""
+    name = _platform(platform) if platform is not None else None
+    _set_login(db, sdkappid, user_id, name, "Offline")
+    click.echo(f"{user_id}: logged out{' of ' + name if name else ''}", err=True)
