@@ -28,6 +28,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(cli_context, "_local_notice_shown", False)
     # Retries back off for real; keep them short in tests.
     monkeypatch.setattr("timctl.rest.retry.BACKOFF_BASE", 0.01)
+    monkeypatch.setattr("timctl.rest.bulk.ROUND_PAUSE", 0.01)
     return tmp_path
 
 
