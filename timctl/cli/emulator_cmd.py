@@ -297,10 +297,10 @@ def _set_login(db: Path | None, sdkappid: int | None, user_id: str, platform: st
 
 
 @emulator.command("login")
-@click.argument("user_id")
+@click.argument("user_id", metavar="USERID")
 @click.option("--platform", required=True, metavar="PLATFORM", help=PLATFORM_HELP)
 @click.option("--status", type=click.Choice(("Online", "PushOnline"), case_sensitive=False),
-              default="Online", show_default=True,
+              default="Online", show_default=True, metavar="Online|PushOnline",
               help="PushOnline: the app is in the background, reached by offline push "
                    "(kept 7 days).")
 @_sdkappid_option
@@ -320,7 +320,7 @@ def login(user_id: str, platform: str, status: str, sdkappid: int | None,
 
 
 @emulator.command("logout")
-@click.argument("user_id")
+@click.argument("user_id", metavar="USERID")
 @click.option("--platform", metavar="PLATFORM",
               help=f"Only this platform [all]: {PLATFORM_HELP}")
 @_sdkappid_option
