@@ -176,39 +176,6 @@ def unmute(app: AppContext, user_ids: tuple[str, ...], c2c_only: bool, group_onl
 
 # --- muted ---------------------------------------------------------------------------------------
 
-class _KeepAnswers:
-    """The client, keeping each getnospeaking answer by its Get_Account: the bulk runner
-    hands commands the per-item results of batch APIs only, and this API takes one account."""
-
-    def __init__(self, client: Any, kept: dict[str, dict[str, Any]]) -> None:
-        self._client = client
-        self._kept = kept
-
-    def call(self, endpoint: Any, body: dict[str, Any] | None = None) -> Any:
-        resp = self._client.call(endpoint, body)
-        if body is not None:
-            self._kept[str(body.get("Get_Account"))] = resp
-        return resp
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-
-def _keep_answers(app: AppContext) -> dict[str, dict[str, Any]]:
-    """Make app.client() (which run_bulk calls) keep the answers in the dict returned."""
-    kept: dict[str, dict[str, Any]] = {}
-    made: list[_KeepAnswers] = []
-    real = app.client
-
-    def client() -> Any:
-        if not made:
-            made.append(_KeepAnswers(real(), kept))
-        return made[0]
-
-    setattr(app, "client", client)  # noqa: B010 - an instance attribute shadows the method
-    return kept
-
-
 @users.command("muted")
 @IDS
 @bulk_options
@@ -226,11 +193,9 @@ def muted(app: AppContext, user_ids: tuple[str, ...], **bulk: Any) -> None:
     timctl users muted alice bob
     timctl users muted -f users.txt -o json
     """
-    answers = _keep_answers(app)
-
     def to_row(outcome: Any) -> dict[str, Any]:
         user = _key(outcome)
-        got = answers.get(user, {}) if outcome.status == "ok" else {}
+        got = outcome.row or {} if outcome.status == "ok" else {}
         c2c, group = got.get(C2C), got.get(GROUP)
         return {"UserID": user, "C2C": friendly(c2c), "Group": friendly(group),
                 C2C: c2c, GROUP: group, **_result(outcome)}

@@ -56,6 +56,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # ErrorList as {To_Account, ErrorCode: 70107}.
     read("openim", "query_online_status", "Query online status of up to 500 accounts",
          batch=Batch("To_Account", 500, result="ErrorList", result_key="To_Account",
+                     rows="QueryResult",
                      result_code="ErrorCode"),
          request=(uids("To_Account", 500), flag("IsNeedDetail"), flag("IsReturnInstid"),
                   flag("IsReturnCustomStatus")),

@@ -61,6 +61,9 @@ class Batch:
     item_key: str | None = None  # key naming an item inside an object item (UserID); None: bare
     result: str | None = None  # response field with per-item outcomes (ResultItem, ErrorList)
     result_key: str | None = None  # key naming the item inside a result object (UserID)
+    # Response field with each item's data when it is not `result` (query_online_status:
+    # statuses in QueryResult, failures in ErrorList), keyed by `result_key` too
+    rows: str | None = None
     result_code: str = "ResultCode"  # key of the per-item code inside a result object
     # Values of `result_code` that mean the item succeeded, compared as received: most APIs use
     # 0, some count up (add_group_member Result: 1 added, 2 already a member, 3 pending

@@ -26,25 +26,27 @@ class ItemResult:
 
 
 def item_results(ep: Endpoint, response: dict[str, Any], items: Sequence[str]) -> list[ItemResult]:
-    """One result per requested item, in request order (duplicates answered once each)."""
+    """One result per requested item, in request order (duplicates answered once each). Each
+    carries the item's data row where the answer has one; an endpoint that takes one item
+    per call gets the whole answer as its row."""
     batch = ep.batch
-    if batch is None or batch.result is None:
-        return [ItemResult(i, 0) for i in items]
+    if batch is None:
+        return [ItemResult(i, 0, row=dict(response)) for i in items]
     repeated = bool(getattr(response, "maybe_repeated", False))
+    data = _by_key(response.get(batch.rows), batch.result_key) if batch.rows else {}
+    if batch.result is None:
+        return [ItemResult(i, 0, row=data.get(i)) for i in items]
     found = response.get(batch.result) or []
     if batch.failed_list:
         failed = {str(x) for x in found if not isinstance(x, dict)}
-        return [ItemResult(i, -1 if i in failed else 0, "failed" if i in failed else "")
-                for i in items]
-    by_id: dict[str, dict[str, Any]] = {}
-    for row in found:
-        if isinstance(row, dict) and batch.result_key:
-            by_id.setdefault(str(row.get(batch.result_key)), row)
+        return [ItemResult(i, -1 if i in failed else 0, "failed" if i in failed else "",
+                           data.get(i)) for i in items]
+    results = _by_key(found, batch.result_key)
     out = []
     for item in items:
-        row = by_id.get(item)
-        if row is None:
-            out.append(ItemResult(item, 0))  # lists that carry only failures
+        row = results.get(item)
+        if row is None:  # lists that carry only failures (ErrorList): the item succeeded
+            out.append(ItemResult(item, 0, row=data.get(item)))
             continue
         value = row.get(batch.result_code, batch.ok_codes[0])
         # a failure the API may spell as 0 or false (add_group_member Result 0) reads as -1
@@ -53,8 +55,18 @@ def item_results(ep: Endpoint, response: dict[str, Any], items: Sequence[str]) -
             code = 0
         info = str(row.get("ResultInfo") or row.get("ErrorInfo")
                    or (f"{batch.result_code} {value}" if code else ""))
-        out.append(ItemResult(item, code, "" if code == 0 else info, row))
+        out.append(ItemResult(item, code, "" if code == 0 else info, data.get(item, row)))
     return out
+
+
+def _by_key(rows: Any, key: str | None) -> dict[str, dict[str, Any]]:
+    """Result objects by the item they name (the first one wins for a repeated item)."""
+    found: dict[str, dict[str, Any]] = {}
+    if isinstance(rows, list) and key:
+        for row in rows:
+            if isinstance(row, dict):
+                found.setdefault(str(row.get(key)), row)
+    return found
 
 
 def _int(value: Any) -> int:
