@@ -448,3 +448,17 @@ def test_per_item_ok_codes_other_than_zero() -> None:
                            {"Member_Account": "c", "Result": 0}]}
     assert [(r.ok, r.code, r.info) for r in item_results(ep, resp, ["a", "b", "c"])] == [
         (True, 0, ""), (True, 0, ""), (False, -1, "Result 0")]
+
+
+def test_item_rows_come_from_the_data_field_or_the_whole_answer() -> None:
+    ep = Endpoint("svc", "status", "x", retry="safe",
+                  batch=Batch("To_Account", 500, result="ErrorList", result_key="To_Account",
+                              result_code="ErrorCode", rows="QueryResult"))
+    resp = {"QueryResult": [{"To_Account": "a", "Status": "Online"}],
+            "ErrorList": [{"To_Account": "b", "ErrorCode": 70107}]}
+    a, b = item_results(ep, resp, ["a", "b"])
+    assert (a.ok, a.row) == (True, {"To_Account": "a", "Status": "Online"})
+    assert (b.ok, b.code) == (False, 70107)
+    one = Endpoint("svc", "get", "x", retry="safe")
+    (only,) = item_results(one, {"ErrorCode": 0, "C2CmsgNospeakingTime": 5}, ["u"])
+    assert only.ok and only.row == {"ErrorCode": 0, "C2CmsgNospeakingTime": 5}
