@@ -28,12 +28,13 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "completion": ("timctl.cli.completion", "completion", "Print a shell completion script."),
     "config": ("timctl.cli.config_cmd", "config_group", "Manage profiles and settings."),
     "emulator": ("timctl.cli.emulator_cmd", "emulator", "Run or reset the local emulator."),
+    "groups": ("timctl.cli.groups", "groups", "Create, inspect and provision groups."),
     "help": ("timctl.cli.help_cmd", "help_", "Help topics: exit-codes, environment."),
     "users": ("timctl.cli.users", "users", "Import, check and delete accounts."),
     "usersig": ("timctl.cli.usersig", "usersig", "Generate, decode and verify UserSigs."),
 }
 # Singular and plural nouns both work (`timctl user check` = `timctl users check`).
-ALIASES = {"user": "users"}
+ALIASES = {"user": "users", "group": "groups"}
 
 
 class LazyGroup(click.Group):
