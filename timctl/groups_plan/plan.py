@@ -77,10 +77,11 @@ def live_group(info: dict[str, Any], members: list[dict[str, Any]] | None = None
 
 
 def exported(live: Group) -> Group:
-    """A live group as export writes it: empty texts and an Off mute_all left out."""
+    """A live group as export writes it: empty texts, an Off mute_all and empty sections
+    left out (apply leaves out what a file leaves out, so nothing is lost)."""
     profile = {k: v for k, v in live.profile.items() if v not in ("", None, False)}
-    return Group(live.id, live.type, profile, live.owner, live.members, live.attributes,
-                 live.app_data)
+    return Group(live.id, live.type, profile, live.owner, live.members or None,
+                 live.attributes or None, live.app_data or None)
 
 
 def effective(desired: Group, live: Group | None, prune: bool) -> Group:
