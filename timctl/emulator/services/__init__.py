@@ -10,7 +10,8 @@ Every package `services/<name>/` is one service and needs nothing registered els
 
 A handler is `handler(ctx, body) -> dict`: it returns the response fields beyond the envelope,
 or raises ApiFail for a whole-request error. Cross-service effects go through hooks: deleting
-an account calls every service's `on_account_deleted(db, sdkappid, user_id)`.
+an account calls every service's `on_account_deleted(db, sdkappid, user_id)`; destroying a
+group calls every service's `on_group_destroyed(db, sdkappid, group_id)`.
 
 Documented facts for REST services no package answers yet (their calls get 60009 before any
 of this matters): admin-permission codes sns 30004, recentcontact 50003, group services 10007;
@@ -39,6 +40,7 @@ __all__ = ["ApiFail", "Context", "ControlContext", "ControlError", "Service", "S
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 AccountHook = Callable[[sqlite3.Connection, int, str], None]  # (db, sdkappid, user_id)
+GroupHook = Callable[[sqlite3.Connection, int, str], None]  # (db, sdkappid, group_id)
 AdminHook = Callable[[sqlite3.Connection, int, str, float], None]  # (db, sdkappid, admin, now)
 ControlHandler = Callable[["ControlContext", dict[str, Any]], dict[str, Any]]
 
@@ -100,6 +102,7 @@ class Service:
     keep_on_reset: frozenset[str] = frozenset()
     on_account_deleted: AccountHook | None = None  # remove the user's rows
     on_admin_added: AdminHook | None = None  # an App Admin was configured
+    on_group_destroyed: GroupHook | None = None  # remove the group's rows
     control: Mapping[str, ControlRoute] = field(default_factory=dict)  # /_emulator/<name>
 
     @property
@@ -180,6 +183,13 @@ def account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> None
     for service in all_services():
         if service.on_account_deleted is not None:
             service.on_account_deleted(db, sdkappid, user_id)
+
+
+def group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
+    """Cascade: every service removes the destroyed group's rows."""
+    for service in all_services():
+        if service.on_group_destroyed is not None:
+            service.on_group_destroyed(db, sdkappid, group_id)
 
 
 def admin_added(db: sqlite3.Connection, sdkappid: int, admin: str, now: float) -> None:

@@ -1,0 +1,4 @@
+"""Handlers of the groups service: one module per topic, imported here so the registry
+sees them on first dispatch."""
+
+from __future__ import annotations
