@@ -174,6 +174,7 @@ def apply(app: AppContext, source: str, prune: bool, show_diff: bool) -> int:
     did.
 
     \b
+    Examples:
     timctl groups apply -f groups.yaml --dry-run
     timctl groups export --all -p prod | timctl groups apply -f - -p staging
     """
@@ -249,6 +250,7 @@ def export(app: AppContext, group_ids: tuple[str, ...], all_groups: bool,
     in the file format of `groups apply` (stable key order, members sorted).
 
     \b
+    Examples:
     timctl groups export eng ops > groups.yaml
     timctl groups export --all -p prod | timctl groups apply -f - -p staging
     """
