@@ -181,7 +181,10 @@ class MemberReader(Reader):
     ALIAS = "Member_Account"
 
     def _detect(self, first: str) -> str:
-        if not first.startswith("{") and "," in first and self.ALIAS in first.split(","):
+        # A one-column CSV has no comma: a first line that is just UserID or Member_Account
+        # is its header, not a member.
+        names = [h.strip() for h in first.split(",")]
+        if not first.startswith("{") and (self.ALIAS in names or names == [self.key]):
             self.detected = self.detected or "csv"
             return "csv"
         return super()._detect(first)

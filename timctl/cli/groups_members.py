@@ -289,7 +289,8 @@ def set_(app: AppContext, group_id: str, user_id: str, role: str | None,
 @members.command("role")
 @GROUP
 @click.argument("user_id", metavar="USERID")
-@click.argument("role", type=click.Choice(("Admin", "Member"), case_sensitive=False))
+@click.argument("role", type=click.Choice(("Admin", "Member"), case_sensitive=False),
+                metavar="ROLE")
 @output_options(known=["GroupId", "UserID", "Status"])
 @dry_run_option
 @pass_app
