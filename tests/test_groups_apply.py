@@ -181,12 +181,12 @@ def test_dry_run_and_diff_send_no_write(local: Any) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     (FILE.replace("    apply_join: FreeAccess\n", "    apply_join: Sometimes\n"),
-     "<stdin>:9: apply_join must be one of FreeAccess, NeedPermission, DisableApply"),
+     "<stdin>:8: apply_join must be one of FreeAccess, NeedPermission, DisableApply"),
     (FILE.replace("      - bob  ", "      - carol"),
      "<stdin>:11: member 'carol' is already listed on line 10"),
     (FILE.replace("members: [alice, dave]", "members: [bob, dave]"),
      "<stdin>:18: 'bob' is the owner; listed here as Member"),
-    (FILE + "  - id: eng\n    type: Public\n", "<stdin>:27: group 'eng' is already given on "
+    (FILE + "  - id: eng\n    type: Public\n", "<stdin>:25: group 'eng' is already given on "
                                                  "line 2"),
     (FILE.replace("    owner: carol\n", "    owner: carol\n    colour: red\n"),
      "<stdin>:23: unknown key 'colour'"),

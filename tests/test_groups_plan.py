@@ -270,3 +270,10 @@ def test_export_of_live_state_drops_empty_texts() -> None:
     assert doc["members"] == ["bob", {"user": "carol", "role": "Admin"}]
     assert list(doc) == ["id", "type", "name", "introduction", "max_members", "apply_join",
                          "owner", "app_data", "attributes", "members"]
+
+
+def test_export_leaves_out_keys_the_type_does_not_take() -> None:
+    community = live_group(info("@TGS#_c", Type="Community", InviteJoinOption="FreeAccess"))
+    doc = exported(community).document()
+    assert "apply_join" not in doc and doc["invite_join"] == "FreeAccess"
+    assert load(dump([exported(community)]), "x")[0].profile == exported(community).profile

@@ -32,6 +32,9 @@ CREATE_MEMBERS_MAX = 100
 ADD_MAX = 20
 REMOVE_MAX = 100
 
+# Profile keys a type does not take (the file check refuses them), left out of exports.
+UNSUPPORTED = {"Community": ("apply_join",), "AVChatRoom": ("invite_join",)}
+
 Action = Literal["created", "updated", "unchanged", "failed"]
 
 
@@ -80,6 +83,8 @@ def exported(live: Group) -> Group:
     """A live group as export writes it: empty texts, an Off mute_all and empty sections
     left out (apply leaves out what a file leaves out, so nothing is lost)."""
     profile = {k: v for k, v in live.profile.items() if v not in ("", None, False)}
+    for key in UNSUPPORTED.get(live.type, ()):  # a server may still answer a value for it
+        profile.pop(key, None)
     return Group(live.id, live.type, profile, live.owner, live.members or None,
                  live.attributes or None, live.app_data or None)
 
