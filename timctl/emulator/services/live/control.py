@@ -19,7 +19,9 @@ def set_presence(ctl: ControlContext, body: dict[str, Any]) -> dict[str, Any]:
     group_id, user_id, online = body.get("GroupId"), body.get("UserID"), body.get("Online")
     if not isinstance(online, bool):
         raise ControlError(400, "Online must be true (join) or false (leave)")
-    group = groups.find_group(ctl.db, sdkappid, group_id) if isinstance(group_id, str) else None
+    if not isinstance(group_id, str):
+        raise ControlError(400, "GroupId must be a live group ID")
+    group = groups.find_group(ctl.db, sdkappid, group_id)
     if group is None or group.type != "AVChatRoom":
         raise ControlError(400, f"GroupId {group_id!r} is not a live group (AVChatRoom)")
     if not isinstance(user_id, str) or not accounts.exists(ctl.db, sdkappid, user_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 # API field -> column, for the profile fields create_topic and modify_topic take
 PROFILE = {"TopicName": "name", "Introduction": "introduction",
@@ -30,7 +31,7 @@ _COLUMNS = ("group_id, topic_id, name, introduction, notification, face_url, cus
             " mute_all, created_at, last_msg_time, next_msg_seq")
 
 
-def _topic(row: tuple) -> Topic:  # type: ignore[type-arg]
+def _topic(row: tuple[Any, ...]) -> Topic:
     return Topic(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]),
                  row[8], row[9], row[10])
 
