@@ -438,7 +438,8 @@ def topics_list(app: AppContext, community: str, topic_ids: tuple[str, ...],
     ids = [_given_topic(community, t) for t in topic_ids]
     if ids:
         body["TopicIdList"] = ids
-    body["From_Account"] = check_user(user or str(app.settings().get("admin")), "--as")
+    who = user if user is not None else str(app.settings().get("admin"))
+    body["From_Account"] = check_user(who, "--as")
     answer = app.call(f"{TOPIC}/get_topic", body)
     if answer is None:
         return
