@@ -1,0 +1,19 @@
+"""Permission groups of communities: create/destroy/modify/get_permission_group and
+add/delete_permission_group_member, get_permission_group_member_list (group_open_http_svc;
+pages trtc.io/document/61232-61242, cloud.tencent.com 269/103966-103976). The four
+topic-permission APIs are not answered: their request fields were not read."""
+
+from __future__ import annotations
+
+from timctl.emulator.services import Service
+from timctl.emulator.services.groups import GROUP_SPECS
+from timctl.emulator.services.permission_groups import queries
+from timctl.emulator.services.permission_groups.schema import MIGRATIONS
+
+SERVICE = Service(
+    name="permission_groups",
+    specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
+    migrations=MIGRATIONS,
+    on_account_deleted=queries.on_account_deleted,
+    on_group_destroyed=queries.on_group_destroyed,
+)

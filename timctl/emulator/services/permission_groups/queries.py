@@ -1,0 +1,92 @@
+"""SQL of permission groups. Every function takes the request's connection first."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+FIELDS = {"PermissionGroupName": "name", "Permission": "permission",
+          "CustomString": "custom_string"}
+
+
+def find(db: sqlite3.Connection, sdkappid: int, group_id: str,
+         pmg_id: str) -> dict[str, Any] | None:
+    row = db.execute("SELECT pmg_id, name, permission, custom_string FROM permission_groups"
+                     " WHERE sdkappid = ? AND group_id = ? AND pmg_id = ?",
+                     (sdkappid, group_id, pmg_id)).fetchone()
+    return None if row is None else _info(row)
+
+
+def _info(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {"PermissionGroupId": row[0], "PermissionGroupName": row[1],
+            "Permission": row[2], "CustomString": row[3]}
+
+
+def page(db: sqlite3.Connection, sdkappid: int, group_id: str, after: int,
+         limit: int) -> list[tuple[int, dict[str, Any]]]:
+    """(position, info) of up to `limit` permission groups after position `after`."""
+    return [(r[0], _info(r[1:])) for r in db.execute(
+        "SELECT pos, pmg_id, name, permission, custom_string FROM permission_groups"
+        " WHERE sdkappid = ? AND group_id = ? AND pos > ? ORDER BY pos LIMIT ?",
+        (sdkappid, group_id, after, limit))]
+
+
+def create(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+           values: dict[str, Any]) -> None:
+    db.execute(
+        "INSERT INTO permission_groups (sdkappid, group_id, pmg_id, name, permission,"
+        " custom_string, pos) VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1"
+        " FROM permission_groups WHERE sdkappid = ? AND group_id = ?))",
+        (sdkappid, group_id, pmg_id, values["PermissionGroupName"], values["Permission"],
+         values.get("CustomString", ""), sdkappid, group_id))
+
+
+def update(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+           values: dict[str, Any]) -> None:
+    if values:
+        db.execute(f"UPDATE permission_groups SET"
+                   f" {', '.join(FIELDS[k] + ' = ?' for k in values)}"
+                   " WHERE sdkappid = ? AND group_id = ? AND pmg_id = ?",
+                   (*values.values(), sdkappid, group_id, pmg_id))
+
+
+def delete(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str) -> bool:
+    db.execute("DELETE FROM permission_group_members WHERE sdkappid = ? AND group_id = ?"
+               " AND pmg_id = ?", (sdkappid, group_id, pmg_id))
+    return db.execute("DELETE FROM permission_groups WHERE sdkappid = ? AND group_id = ?"
+                      " AND pmg_id = ?", (sdkappid, group_id, pmg_id)).rowcount > 0
+
+
+def add_member(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+               user_id: str) -> bool:
+    """False when the user was already in the permission group."""
+    return db.execute(
+        "INSERT OR IGNORE INTO permission_group_members (sdkappid, group_id, pmg_id, user_id,"
+        " pos) VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(pos), 0) + 1 FROM"
+        " permission_group_members WHERE sdkappid = ? AND group_id = ? AND pmg_id = ?))",
+        (sdkappid, group_id, pmg_id, user_id, sdkappid, group_id, pmg_id)).rowcount > 0
+
+
+def remove_member(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+                  user_id: str) -> None:
+    db.execute("DELETE FROM permission_group_members WHERE sdkappid = ? AND group_id = ? AND"
+               " pmg_id = ? AND user_id = ?", (sdkappid, group_id, pmg_id, user_id))
+
+
+def members(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str, after: int,
+            limit: int) -> list[tuple[int, str]]:
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT pos, user_id FROM permission_group_members WHERE sdkappid = ? AND"
+        " group_id = ? AND pmg_id = ? AND pos > ? ORDER BY pos LIMIT ?",
+        (sdkappid, group_id, pmg_id, after, limit))]
+
+
+def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
+    for table in ("permission_groups", "permission_group_members"):
+        db.execute(f"DELETE FROM {table} WHERE sdkappid = ? AND group_id = ?",
+                   (sdkappid, group_id))
+
+
+def on_account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> None:
+    db.execute("DELETE FROM permission_group_members WHERE sdkappid = ? AND user_id = ?",
+               (sdkappid, user_id))

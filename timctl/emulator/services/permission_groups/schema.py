@@ -1,0 +1,31 @@
+"""Tables of permission groups and their members."""
+
+from __future__ import annotations
+
+from timctl.emulator.schema import Migration
+
+_V1 = """
+CREATE TABLE permission_groups (
+    sdkappid INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    pmg_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    permission INTEGER NOT NULL,
+    custom_string TEXT NOT NULL DEFAULT '',
+    pos INTEGER NOT NULL,  -- creation order: the order they are listed in
+    PRIMARY KEY (sdkappid, group_id, pmg_id)
+) WITHOUT ROWID;
+
+CREATE TABLE permission_group_members (
+    sdkappid INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    pmg_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    pos INTEGER NOT NULL,
+    PRIMARY KEY (sdkappid, group_id, pmg_id, user_id)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = (
+    Migration(1, _V1, "permission groups of communities and their members"),
+)
