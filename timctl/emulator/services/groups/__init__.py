@@ -2,12 +2,11 @@
 (group_open_http_svc and its sibling REST services).
 
 Facts: /work/shared/reference/rest-api-groups.yaml (group_model and each endpoint), from the
-intl docs' group pages (www.tencentcloud.com/document/product/1047/...: 34895 create_group,
-34897 modify_group_base_info, 34896 destroy_group, 34916 get_group_info, 34960
-get_appid_group_list, 34925 get_joined_group_list, 34899 change_group_owner, 34919
-get_group_member_info, 34921 add_group_member, 34949 delete_group_member, 34901
-modify_group_member_info, 34926 get_role_in_group, 34950 forbid_send_msg, 34951
-get_group_muted_account, 44192 get_online_member_num).
+intl docs' group pages (www.tencentcloud.com/document/product/1047/...), cited per module.
+Handlers: create (create_group), lifecycle (destroy, transfer, app group list, online
+count), info (get_group_info, modify_group_base_info, get_joined_group_list), members,
+mutes (member mutes and live-group bans). Emulator settings (text and call limits where the
+docs disagree): settings, at /_emulator/groups.
 
 GROUP_SPECS holds the one spec of each REST service group APIs live on; every package
 answering one of them declares exactly that spec (the registry refuses two).
@@ -15,8 +14,8 @@ answering one of them declares exactly that spec (the registry refuses two).
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service, ServiceSpec
-from timctl.emulator.services.groups import queries
+from timctl.emulator.services import ControlRoute, Service, ServiceSpec
+from timctl.emulator.services.groups import queries, settings
 from timctl.emulator.services.groups.schema import MIGRATIONS
 
 # Documented group-service codes: 10007 no permission (also "not an App admin"), 10004
@@ -34,5 +33,7 @@ SERVICE = Service(
     name="groups",
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
+    keep_on_reset=frozenset({"group_settings"}),
     on_account_deleted=queries.on_account_deleted,
+    control={"groups": ControlRoute(("GET", "POST"), settings.control)},
 )

@@ -2,3 +2,7 @@
 sees them on first dispatch."""
 
 from __future__ import annotations
+
+from timctl.emulator.services.groups import create, info, lifecycle, members, mutes
+
+__all__ = ["create", "info", "lifecycle", "members", "mutes"]

@@ -164,6 +164,9 @@ def delete_group(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
     for table in ("groups", "group_members", "group_mutes", "group_bans", "group_history"):
         db.execute(f"DELETE FROM {table} WHERE sdkappid = ? AND group_id = ?",
                    (sdkappid, group_id))
+    topic_prefix = group_id + "@TOPIC#"  # mutes in a topic are kept under its TopicId
+    db.execute("DELETE FROM group_mutes WHERE sdkappid = ? AND substr(group_id, 1, ?) = ?",
+               (sdkappid, len(topic_prefix), topic_prefix))
     services.group_destroyed(db, sdkappid, group_id)
 
 
@@ -333,6 +336,12 @@ def history(db: sqlite3.Connection, sdkappid: int, group_id: str) -> list[dict[s
             for seq, kind, op, users, t, data in db.execute(
                 "SELECT msg_seq, kind, operator, users, time, data FROM group_history"
                 " WHERE sdkappid = ? AND group_id = ? ORDER BY msg_seq", (sdkappid, group_id))]
+
+
+def tip_count(db: sqlite3.Connection, sdkappid: int, group_id: str) -> int:
+    (n,) = db.execute("SELECT COUNT(*) FROM group_history WHERE sdkappid = ? AND group_id = ?",
+                      (sdkappid, group_id)).fetchone()
+    return int(n)
 
 
 # --- hooks ----------------------------------------------------------------------------------

@@ -74,6 +74,16 @@ CREATE TABLE group_history (
 ) WITHOUT ROWID;
 """
 
+_V2 = """
+CREATE TABLE group_settings (
+    sdkappid INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,  -- JSON
+    PRIMARY KEY (sdkappid, key)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "groups, members, mutes, bans and group tip history"),
+    Migration(2, _V2, "group_settings: emulator settings per app (text limits)"),
 )
