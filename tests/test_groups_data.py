@@ -374,3 +374,55 @@ def test_destroying_a_group_drops_its_data(run: Run, target: Target) -> None:
     group(run, target, "Public", "gone-1")
     assert attrs(run, target, gid) == {}
     assert counters(run, target, gid) == {}
+
+
+# --- permission groups -----------------------------------------------------------------------
+
+def test_perm_groups_end_to_end(run: Run, target: Target) -> None:
+    ok(run, target, "users", "import", "m1", "m2", "stranger")
+    club = group(run, target, "Community", "@TGS#_club5", "--members", "m1,m2")
+    r = run(*target.profile, "groups", "perm-groups", "create", club, "--name", "mods",
+            "--permission", "3", "--id", "mods", env={"TIMCTL_FORCE_TTY": "1"})
+    assert r.code == 0, r.err
+    assert r.out.strip() == "@PMG#_mods"
+    ok(run, target, "groups", "perm-groups", "create", club, "--name", "vip")
+    rows = ok(run, target, "groups", "perm-groups", "list", club)
+    assert [(p["PermissionGroupName"], p["Permission"]) for p in rows] == [("mods", 3),
+                                                                           ("vip", 0)]
+    ok(run, target, "groups", "perm-groups", "update", club, "mods", "--permission", "7")
+    [mods] = ok(run, target, "groups", "perm-groups", "list", club, "@PMG#_mods")
+    assert mods["Permission"] == 7
+    r = run(*target.profile, "-o", "json", "groups", "perm-groups", "members", "add", club,
+            "mods", "m1", "stranger")
+    assert r.code == 6
+    assert r.json() == [{"Member_Account": "m1", "Status": "added"},
+                        {"Member_Account": "stranger", "Status": "failed"}]
+    ok(run, target, "groups", "perm-groups", "members", "add", club, "mods", "m2")
+    listed = ok(run, target, "groups", "perm-groups", "members", "list", club, "mods")
+    assert [m["Member_Account"] for m in listed] == ["m1", "m2"]
+    ok(run, target, "groups", "perm-groups", "members", "remove", club, "mods", "m1")
+    listed = ok(run, target, "groups", "perm-groups", "members", "list", club, "mods")
+    assert [m["Member_Account"] for m in listed] == ["m2"]
+    r = run(*target.profile, "groups", "perm-groups", "destroy", club, "mods")
+    assert r.code == 2 and "--yes" in r.err
+    assert ok(run, target, "groups", "perm-groups", "destroy", club, "mods", "--yes") == [
+        {"PermissionGroupId": "@PMG#_mods", "Status": "deleted", "ErrorCode": 0,
+         "ErrorInfo": ""}]
+    assert [p["PermissionGroupName"] for p in ok(run, target, "groups", "perm-groups", "list",
+                                                 club)] == ["vip"]
+
+
+@pytest.mark.parametrize("args", [
+    ["create", "@TGS#_c", "--name", "x" * 151], ["create", "@TGS#_c"],
+    ["create", "@TGS#_c", "--name", "n", "--permission", "-1"],
+    ["create", "@TGS#_c", "--name", "n", "--id", "bad\u00e9"],
+    ["update", "@TGS#_c", "mods"], ["members", "add", "@TGS#_c", "mods"],
+    ["members", "add", "@TGS#_c", "mods", "x" * 33], ["destroy", "@TGS#_c", "--yes"],
+])
+def test_bad_perm_groups_exit_2_and_send_nothing(run: Run, local: Target,
+                                                  args: list[str]) -> None:
+    r = run(*local.profile, "groups", "perm-groups", *args)
+    assert r.code == 2 and r.out == "", r.err
+    assert local.calls(run, *(f"{G}/{c}" for c in (
+        "create_permission_group", "modify_permission_group", "destroy_permission_group",
+        "add_permission_group_member"))) == 0
