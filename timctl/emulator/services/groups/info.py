@@ -64,8 +64,8 @@ def get_group_info(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         item: dict[str, Any] = {"GroupId": group_id, "ErrorCode": 0, "ErrorInfo": ""}
         if not filtered or base_f is not None:
             item.update(render.base(ctx.db, ctx.sdkappid, group, base_f))
-        if not filtered:
-            item["Appid"] = ctx.sdkappid
+        if not filtered:  # the documented sample gives Appid after Name
+            item = _after(item, "Name", "Appid", ctx.sdkappid)
         if not filtered or data_f is not None:
             item["AppDefinedData"] = common.data_items(group.app_data, data_f)
         if group.type != "AVChatRoom" and (not filtered or member_f is not None
@@ -77,6 +77,15 @@ def get_group_info(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
                 for m in queries.members(ctx.db, ctx.sdkappid, group_id)]
         out.append(item)
     return {"GroupInfo": out}
+
+
+def _after(item: dict[str, Any], key: str, new: str, value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in item.items():
+        out[k] = v
+        if k == key:
+            out[new] = value
+    return out
 
 
 def _may_edit(ctx: Context, group: Group, actor: str, fields: set[str]) -> None:
