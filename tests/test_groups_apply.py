@@ -85,7 +85,7 @@ def export(run: Any, *args: str, profile: str = "local") -> dict[str, Any]:
 
 
 def call(run: Any, endpoint: str, body: dict[str, Any], profile: str = "local") -> Any:
-    r = run("-p", profile, "-o", "json", "api", "call", endpoint, "-d", json.dumps(body))
+    r = run("-p", profile, "-o", "json", "api", endpoint, "-d", json.dumps(body))
     assert r.code == 0, r.err
     return r.json()
 
@@ -282,6 +282,12 @@ ROUND_TRIP = FILE + """\
     name: Guild
     owner: alice
     members: [bob, {user: zoe, role: Admin}]
+    attributes: {rules: be kind}
+  - id: live
+    type: AVChatRoom
+    name: Live
+    owner: zoe
+    attributes: {stage: main}
 """
 
 
@@ -313,3 +319,7 @@ def test_export_all_then_apply_reproduces_groups_on_an_empty_app(run: Any, sourc
     assert copied["big"]["members"][-1] == {"user": "u129", "role": "Admin"}
     assert copied["@TGS#_guild"]["members"] == ["bob", {"user": "zoe", "role": "Admin"}]
     assert copied["eng"]["attributes"] == {"topic": "builds"}
+    live = copied["live"]
+    assert (live["type"], live["owner"], live["attributes"]) == ("AVChatRoom", "zoe",
+                                                                 {"stage": "main"})
+    assert "members" not in live  # AVChatRoom members join from the SDK: not exported

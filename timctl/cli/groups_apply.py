@@ -208,11 +208,12 @@ def apply(app: AppContext, source: str, prune: bool, show_diff: bool) -> int:
     types = {g.id: g.type for g in desired}
     if app.dry_run:
         return _dry_run(app, results, types)
-    done = [execute(client, p) if p.calls else p for p in results]
-    if app.verbose:
-        for p in done:
+    done = []
+    for p in results:
+        if app.verbose:  # each group's changes just before its calls (and their -v log)
             for change in p.changes:
                 app.log(f"{p.group}: {change}")
+        done.append(execute(client, p) if p.calls else p)
     app.emit([{"group": p.group, "type": types[p.group], "result": p.action,
                "changes": len(p.changes), "reason": p.reason} for p in done], columns=COLUMNS)
     return exit_code(done)

@@ -226,8 +226,8 @@ def _profile_update(desired: Group, live: Group, prune: bool, result: Plan) -> N
         have_data = live.app_data or {}
         data = [{"Key": k, "Value": v} for k, v in desired.app_data.items()
                 if have_data.get(k) != v]
-        result.changes.extend(f"app_data {d['Key']}: {have_data.get(d['Key'])!r} -> "
-                              f"{d['Value']!r}" for d in data)
+        result.changes.extend(_change("app_data", d["Key"], have_data.get(d["Key"]), d["Value"])
+                              for d in data)
         if prune:  # an empty Value removes a key (documented)
             extra = sorted(k for k in have_data if k not in desired.app_data)
             data += [{"Key": k, "Value": ""} for k in extra]
@@ -236,6 +236,10 @@ def _profile_update(desired: Group, live: Group, prune: bool, result: Plan) -> N
             body["AppDefinedData"] = data
     if body:
         result.calls.append(Call(MODIFY, {"GroupId": desired.id, **body}))
+
+
+def _change(what: str, key: str, old: str | None, new: str) -> str:
+    return f"+ {what} {key}: {new!r}" if old is None else f"{what} {key}: {old!r} -> {new!r}"
 
 
 def _add(gid: str, users: list[str], result: Plan) -> None:
@@ -266,8 +270,7 @@ def _attrs(desired: Group, have: dict[str, str], prune: bool, result: Plan) -> N
     if changed:
         result.calls.append(Call(SET_ATTRS, {"GroupId": desired.id, "GroupAttr": [
             {"key": k, "value": v} for k, v in changed.items()]}))
-        result.changes.extend(f"attribute {k}: {have.get(k)!r} -> {v!r}"
-                              for k, v in changed.items())
+        result.changes.extend(_change("attribute", k, have.get(k), v) for k, v in changed.items())
     extra = sorted(k for k in have if k not in desired.attributes) if prune else []
     if extra:
         result.calls.append(Call(DELETE_ATTRS, {"GroupId": desired.id,
