@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from timctl.cli.groups_members import add_status
+
 Run = Callable[..., Any]
 G = "group_open_http_svc"
 ADD = f"{G}/add_group_member"
@@ -88,6 +90,23 @@ def muted(run: Run, target: Target, gid: str) -> dict[str, int]:
     r = run(*target.profile, "-o", "json", "groups", "muted", gid)
     assert r.code == 0, r.err
     return {row["Member_Account"]: row["MutedUntil"] for row in r.json()}
+
+
+@pytest.mark.parametrize(("status", "result", "shown"), [
+    ("ok", 1, "added"), ("ok", 2, "already a member"), ("ok", 3, "pending"),
+    ("failed", 0, "failed"), ("skipped", None, "skipped"), ("unknown", None, "unknown"),
+])
+def test_add_results_by_the_documented_codes(status: str, result: int | None,
+                                             shown: str) -> None:
+    assert add_status(status, result) == shown
+
+
+def test_the_add_row_counts_1_2_3_as_successes() -> None:
+    from timctl import endpoints
+
+    ep = endpoints.get(ADD)
+    assert ep is not None and ep.batch is not None
+    assert (ep.batch.max, ep.batch.result_code, ep.batch.ok_codes) == (20, "Result", (1, 2, 3))
 
 
 # --- every type: add, list, remove -------------------------------------------------------------
@@ -347,8 +366,9 @@ def test_ten_thousand_members_from_a_file(run: Run, http: Target, tmp_path: Path
     gid = create(run, http, "--type", "Community", "--name", "Fans", "--members",
                  "early1,early2")
     bad = "x" * 33  # not a UserID: skipped, never sent
-    lines = ["UserID,Note", *(f"{u},fan" for u in users), "early1,again", f"{bad},oops",
-             "early2,again"]
+    lines = ["UserID,Note", *(f"{u},fan" for u in users[:5000]), "ghost1,who",
+             "early1,again", f"{bad},oops", *(f"{u},fan" for u in users[5000:]),
+             "early2,again", "ghost2,who"]
     members_file = tmp_path / "members.csv"
     members_file.write_text("\n".join(lines) + "\n")
     failures = tmp_path / "failed.csv"
@@ -356,18 +376,41 @@ def test_ten_thousand_members_from_a_file(run: Run, http: Target, tmp_path: Path
     r = run(*http.profile, "-o", "jsonl", "groups", "members", "add", gid, "-f",
             str(members_file), "--failures", str(failures))
     elapsed = time.monotonic() - started
-    assert r.code == 6, r.err  # one skipped line: partial
+    assert r.code == 6, r.err  # some failed or were skipped: partial
     rows = [json.loads(line) for line in r.out.splitlines()]
-    assert len(rows) == 10_003
+    assert len(rows) == 10_005
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["Status"]] = counts.get(row["Status"], 0) + 1
-    assert counts == {"added": 10_000, "already a member": 2, "skipped": 1}
-    assert failures.read_text().splitlines() == ["UserID,Note", f"{bad},oops"]
+    assert counts == {"added": 10_000, "already a member": 2, "failed": 2, "skipped": 1}
+    assert {row["UserID"] for row in rows if row["Status"] == "failed"} == {"ghost1", "ghost2"}
+    assert {row["Result"] for row in rows if row["Status"] == "failed"} == {0}
+    header, *failed = failures.read_text().splitlines()
+    assert header == "UserID,Note"
+    assert sorted(failed) == sorted(["ghost1,who", f"{bad},oops", "ghost2,who"])
     calls = http.calls(run, ADD)
-    assert calls == 501  # ceil(10,002 / 20)
+    assert calls == 501  # ceil(10,004 / 20)
     assert http.calls(run, ADD, 60007) == 0
     # 190 calls/s (95 % of the documented 200/s): 501 calls cannot take less than ~2.6 s
     assert elapsed > 500 / 200
     got = members(run, http, gid)
     assert len(got) == 10_002
+
+
+def test_add_resumes_from_a_checkpoint_without_resending(run: Run, local: Target,
+                                                         tmp_path: Path) -> None:
+    ids = [f"c{i:02}" for i in range(45)]
+    path = tmp_path / "ids.txt"
+    path.write_text("\n".join(ids) + "\n")
+    assert run(*local.profile, "users", "import", "-f", str(path)).code == 0
+    gid = create(run, local, "--type", "Public", "--name", "G")
+    checkpoint = tmp_path / "add.ckpt"
+    r = run(*local.profile, "-o", "json", "groups", "members", "add", gid, "-f", str(path),
+            "--checkpoint", str(checkpoint))
+    assert r.code == 0, r.err
+    assert local.calls(run, ADD) == 3
+    r = run(*local.profile, "-o", "json", "groups", "members", "add", gid, "-f", str(path),
+            "--checkpoint", str(checkpoint))
+    assert r.code == 0, r.err
+    assert local.calls(run, ADD) == 3  # every chunk was done: nothing sent again
+    assert len(members(run, local, gid)) == 45

@@ -143,6 +143,14 @@ def list_(app: AppContext, group_id: str, roles: tuple[str, ...], limit: int | N
 
 # --- members add / remove ----------------------------------------------------------------------
 
+def add_status(status: str, result: Any) -> str:
+    """A member's row status from the runner's outcome and add_group_member's Result (the
+    spec row counts 1, 2 and 3 as successes; 0 is a failure)."""
+    if status != "ok":
+        return STATUS[status]
+    return ADD_RESULTS.get(result, "added") if isinstance(result, int) else "added"
+
+
 @members.command("add")
 @GROUP
 @USERS
@@ -171,12 +179,8 @@ def add(app: AppContext, group_id: str, user_ids: tuple[str, ...], silent: bool,
 
     def to_row(outcome: Any) -> dict[str, Any]:
         result = (outcome.row or {}).get("Result")
-        if outcome.status == "ok":
-            status = ADD_RESULTS.get(result, "added") if isinstance(result, int) else "added"
-        else:
-            status = STATUS[outcome.status]
-        return {"UserID": _key(outcome), "Status": status, "Result": result,
-                **_result(outcome)}
+        return {"UserID": _key(outcome), "Status": add_status(outcome.status, result),
+                "Result": result, **_result(outcome)}
 
     run_bulk(app, bulk_from(bulk), ADD, MemberReader("UserID"), user_ids, build, to_row,
              ROW_COLUMNS)
