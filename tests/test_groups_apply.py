@@ -323,3 +323,32 @@ def test_export_all_then_apply_reproduces_groups_on_an_empty_app(run: Any, sourc
     assert (live["type"], live["owner"], live["attributes"]) == ("AVChatRoom", "zoe",
                                                                  {"stage": "main"})
     assert "members" not in live  # AVChatRoom members join from the SDK: not exported
+
+
+def test_app_data_is_set_changed_and_pruned(local: Any) -> None:
+    first = ("groups:\n  - id: eng\n    type: Public\n    name: Engineering\n"
+             "    app_data: {Level: \"3\", Tier: gold}\n")
+    r = apply(local, first)
+    assert r.code == 0, r.err
+    assert export(local, "eng")["eng"]["app_data"] == {"Level": "3", "Tier": "gold"}
+    stats(local, reset=True)
+    second = "groups:\n  - id: eng\n    type: Public\n    app_data: {Level: \"4\"}\n"
+    r = local("-p", "local", "-o", "json", "-v", "groups", "apply", "-f", "-", "--prune",
+              input=second)
+    assert r.code == 0, r.err
+    assert "eng: app_data Level: '3' -> '4'" in r.err and "eng: - app_data Tier" in r.err
+    assert writes(stats(local, reset=True)) == {"group_open_http_svc/modify_group_base_info": 1}
+    assert export(local, "eng")["eng"]["app_data"] == {"Level": "4"}
+    assert results(apply(local, second, "--prune")) == {"eng": "unchanged"}
+    assert writes(stats(local)) == {}
+
+
+def test_a_json_export_applies_back_unchanged(local: Any) -> None:
+    assert apply(local, FILE).code == 0
+    r = local("-p", "local", "groups", "export", "--all", "-o", "json")
+    assert r.code == 0, r.err
+    assert [g["id"] for g in json.loads(r.out)["groups"]] == ["eng", "standup", "team"]
+    stats(local, reset=True)
+    again = apply(local, r.out, "--prune")
+    assert set(results(again).values()) == {"unchanged"}, again.out
+    assert writes(stats(local)) == {}
