@@ -364,3 +364,16 @@ def test_online_count_of_a_live_group_and_refused_elsewhere(run: Run, target: Ta
     r = run(*target.profile, "groups", "online-count", public)
     # 10007 is also the code of a refused admin identity: timctl exits 4 (auth) for it
     assert r.code == 4 and "10007" in r.err
+
+
+def test_joined_shows_inactive_work_groups_only_with_all_types(run: Run,
+                                                               target: Target) -> None:
+    # a Work group is not activated until its first message: the API hides it by default
+    imported(run, target, "alice", "bob")
+    work = create(run, target, "--type", "Work", "--name", "W", "--owner", "alice",
+                  "--members", "bob")
+    r = run(*target.profile, "-o", "json", "groups", "joined", "bob")
+    assert r.code == 0 and r.json() == []
+    r = run(*target.profile, "-o", "json", "groups", "joined", "bob", "--all-types")
+    assert [(row["GroupId"], row["Type"], row["Role"]) for row in r.json()] == [
+        (work, "Private", "Member")]
