@@ -71,7 +71,8 @@ def target(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 @pytest.fixture
-def local(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Target:
+def local() -> Target:
+    """The embedded emulator on its real clock: for commands that must send nothing."""
     return Target(("-p", "local"), None, None)
 
 
