@@ -147,3 +147,17 @@ def test_dismissing_the_community_drops_its_topics(api, club):
     assert topics(api, club, "administrator") == []
     assert api.code(CREATE, {"GroupId": club, "TopicName": "again",
                              "TopicId": club + "@TOPIC#_g"}) == 0
+
+
+def test_import_topic_keeps_its_creation_time(api, club, clock):
+    imported = "group_open_http_svc/import_topic"
+    past = int(clock.now) - 86400 * 30
+    doc = api.ok(imported, {"Type": "Community", "GroupId": club, "TopicName": "Old",
+                            "TopicId": club + "@TOPIC#_old", "CreateTime": past})
+    assert doc["TopicId"] == club + "@TOPIC#_old"
+    assert topics(api, club)[0]["CreateTime"] == past
+    assert api.code(imported, {"GroupId": club, "TopicName": "x",
+                               "TopicId": club + "@TOPIC#_old"}) == 10021
+    assert api.code(imported, {"GroupId": club, "TopicName": "x",
+                               "CreateTime": int(clock.now) + 60}) == 10004
+    assert api.code(imported, {"Type": "Public", "GroupId": club, "TopicName": "x"}) == 10004

@@ -18,7 +18,7 @@ import secrets
 import string
 from typing import Any
 
-from timctl.emulator.services import ApiFail, Context, handler, is_user_id, utf8_len
+from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
 from timctl.emulator.services.groups import queries as groups
 from timctl.emulator.services.topics import queries
 from timctl.emulator.services.topics.queries import PROFILE, Topic
@@ -99,8 +99,7 @@ def topic_info(topic: Topic) -> dict[str, Any]:
             "NextMsgSeq": topic.next_msg_seq, "MuteAllMember": "On" if topic.mute_all else "Off"}
 
 
-@handler("million_group_open_http_svc/create_topic")
-def create_topic(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+def _create(ctx: Context, body: dict[str, Any], created_at: float) -> dict[str, Any]:
     profile = _profile(ctx, body)
     if "TopicName" not in profile:
         raise ctx.bad_param("TopicName is required")
@@ -112,8 +111,26 @@ def create_topic(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             raise ApiFail(10021, f"topic ID {topic_id!r} is already taken")
     else:
         topic_id = _new_id(ctx, group.group_id)
-    queries.create(ctx.db, ctx.sdkappid, group.group_id, topic_id, profile, creator, ctx.now)
+    queries.create(ctx.db, ctx.sdkappid, group.group_id, topic_id, profile, creator,
+                   created_at)
     return {"TopicId": topic_id}
+
+
+@handler("million_group_open_http_svc/create_topic")
+def create_topic(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    return _create(ctx, body, ctx.now)
+
+
+@handler("group_open_http_svc/import_topic")
+def import_topic(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    """create_topic with a historical CreateTime (no later than now, inferred), for
+    migrations; Type, when given, must be Community."""
+    if body.get("Type", "Community") != "Community":
+        raise ctx.bad_param("Type must be Community")
+    created = body.get("CreateTime", int(ctx.now))
+    if not is_int(created) or not 0 <= created <= ctx.now:
+        raise ctx.bad_param("CreateTime is a Unix time in seconds, not in the future")
+    return _create(ctx, body, float(created))
 
 
 @handler("million_group_open_http_svc/get_topic")

@@ -49,14 +49,15 @@ def all_topics(db: sqlite3.Connection, sdkappid: int, group_id: str) -> list[Top
 
 
 def create(db: sqlite3.Connection, sdkappid: int, group_id: str, topic_id: str,
-           profile: dict[str, str], creator: str, now: float) -> None:
+           profile: dict[str, str], creator: str, created_at: float) -> None:
     columns = [PROFILE[k] for k in profile]
     db.execute(
         f"INSERT INTO topics (sdkappid, group_id, topic_id, creator, created_at, pos"
         f"{''.join(', ' + c for c in columns)}) VALUES (?, ?, ?, ?, ?,"
         " (SELECT COALESCE(MAX(pos), 0) + 1 FROM topics WHERE sdkappid = ? AND group_id = ?)"
         f"{', ?' * len(columns)})",
-        (sdkappid, group_id, topic_id, creator, now, sdkappid, group_id, *profile.values()))
+        (sdkappid, group_id, topic_id, creator, created_at, sdkappid, group_id,
+         *profile.values()))
 
 
 def update(db: sqlite3.Connection, sdkappid: int, group_id: str, topic_id: str,
