@@ -277,3 +277,9 @@ def test_export_leaves_out_keys_the_type_does_not_take() -> None:
     doc = exported(community).document()
     assert "apply_join" not in doc and doc["invite_join"] == "FreeAccess"
     assert load(dump([exported(community)]), "x")[0].profile == exported(community).profile
+
+
+def test_an_avchatroom_owner_cannot_change() -> None:
+    g = Group("live", "AVChatRoom", {"name": "Live"}, owner="zoe")
+    p = plan(g, live_group(info("live", Type="AVChatRoom", Name="Live")))
+    assert p.action == "failed" and "cannot be transferred" in p.reason and not p.calls

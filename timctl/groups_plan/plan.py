@@ -140,6 +140,10 @@ def plan(desired: Group, live: Group | None, prune: bool = False) -> Plan:
                                                  f"{desired.type} (a group's type cannot change)")
     result = Plan(desired.id, "updated")
     gid = desired.id
+    if desired.type == "AVChatRoom" and desired.owner and desired.owner != live.owner:
+        return Plan(gid, "failed", reason=f"the owner is {live.owner or '(none)'}: an "
+                                          "AVChatRoom's owner cannot be transferred "
+                                          "(change_group_owner answers 10007)")
     _profile_update(desired, live, prune, result)
     members = dict(live.members or {})
     owner = live.owner or ""
