@@ -572,8 +572,8 @@ def _users(user_ids: Iterable[str], what: str = "USERID") -> list[str]:
     return users
 
 
-def _admin_command(name: str, command: int, verb: str) -> Any:
-    @live_admin.command(name, help=f"{verb.capitalize()} live-group admins.\n\n\b\n"
+def _admin_command(name: str, command: int, verb: str, doc: str) -> Any:
+    @live_admin.command(name, help=f"{doc}\n\n\b\n"
                                    f"timctl groups live admin {name} @TGS#aLive alice bob")
     @GROUP
     @click.argument("user_ids", nargs=-1, required=True, metavar="USERID...")
@@ -593,8 +593,9 @@ def _admin_command(name: str, command: int, verb: str) -> Any:
     return change
 
 
-live_admin_add = _admin_command("add", 1, "appointed")
-live_admin_remove = _admin_command("remove", 2, "removed")
+live_admin_add = _admin_command("add", 1, "appointed", "Appoint live-group admins (they need "
+                                "not be in the group).")
+live_admin_remove = _admin_command("remove", 2, "removed", "Remove live-group admins.")
 
 
 @live.command("mark")
