@@ -293,7 +293,7 @@ ROUND_TRIP = FILE + """\
 
 def test_export_all_then_apply_reproduces_groups_on_an_empty_app(run: Any, source: Emu,
                                                                  target: Emu) -> None:
-    many = [f"u{i:03}" for i in range(130)]  # more than create_group takes at once
+    many = [f"u{i:03}" for i in range(230)]  # more than create_group takes, > a page (200)
     big = ("  - id: big\n    type: Public\n    name: Big\n    owner: alice\n    members:\n"
            + "".join(f"      - {u}\n" for u in many[:-1])
            + f"      - {{user: {many[-1]}, role: Admin}}\n")
@@ -315,8 +315,8 @@ def test_export_all_then_apply_reproduces_groups_on_an_empty_app(run: Any, sourc
     again = run("-p", target.profile, "groups", "export", "--all")
     assert again.out == exported.out
     copied = export(run, "--all", profile=target.profile)
-    assert len(copied["big"]["members"]) == 130
-    assert copied["big"]["members"][-1] == {"user": "u129", "role": "Admin"}
+    assert len(copied["big"]["members"]) == 230
+    assert copied["big"]["members"][-1] == {"user": "u229", "role": "Admin"}
     assert copied["@TGS#_guild"]["members"] == ["bob", {"user": "zoe", "role": "Admin"}]
     assert copied["eng"]["attributes"] == {"topic": "builds"}
     live = copied["live"]
