@@ -462,3 +462,11 @@ def test_item_rows_come_from_the_data_field_or_the_whole_answer() -> None:
     one = Endpoint("svc", "get", "x", retry="safe")
     (only,) = item_results(one, {"ErrorCode": 0, "C2CmsgNospeakingTime": 5}, ["u"])
     assert only.ok and only.row == {"ErrorCode": 0, "C2CmsgNospeakingTime": 5}
+
+
+def test_group_refusal_10007_is_an_api_error_and_10049_is_throttling() -> None:
+    # 10007 answers any group refusal (type, role, non-member): exit 5, never "auth" (4)
+    assert ApiError(10007, "no permission", "group_open_http_svc/add_group_member").exit_code == 5
+    server = Script(fail(10049), OK)  # attribute writes over 5/s: refused, so retried
+    c, _ = client(server)
+    assert c.call(UNSAFE, {})["ErrorCode"] == 0 and len(server.received) == 2

@@ -362,8 +362,8 @@ def test_online_count_of_a_live_group_and_refused_elsewhere(run: Run, target: Ta
     assert r.out.strip() == "0"
     public = create(run, target, "--type", "Public", "--name", "P")
     r = run(*target.profile, "groups", "online-count", public)
-    # 10007 is also the code of a refused admin identity: timctl exits 4 (auth) for it
-    assert r.code == 4 and "10007" in r.err
+    # 10007: the group type does not allow it (an API error, exit 5; not an auth failure)
+    assert r.code == 5 and "10007" in r.err
 
 
 def test_joined_shows_inactive_work_groups_only_with_all_types(run: Run,

@@ -7,7 +7,10 @@ from typing import Any
 from timctl import exit_codes
 
 # Rejected before processing (throttling): safe to retry whatever the endpoint does.
-THROTTLE_CODES = frozenset({60007, 60011, 60018, 60019})
+THROTTLE_CODES = frozenset({
+    60007, 60011, 60018, 60019,  # REST frequency limits
+    10049,  # group attribute writes over 5/s per group: refused, nothing written
+})
 
 # "Server timeout / busy, retry": the request may or may not have been applied, so only
 # endpoints whose retry class allows repeating are retried. 70500 (internal error) is not
@@ -24,10 +27,12 @@ TRANSIENT_CODES = frozenset({
 SIG_EXPIRED_CODE = 70001  # the admin UserSig expired: sign a new one and try once more
 
 # Codes that mean the admin identity or its UserSig was refused.
+# 10007 is not here: the group services answer it for any refusal (a group type that does
+# not allow the operation, a non-member), not only for a non-admin identifier.
 AUTH_CODES = frozenset({
     60004, 60005, 60006, 60010, 60012, 60016, 60020, 60021,
     70001, 70002, 70003, 70005, 70009, 70013, 70014, 70016, 70020, 70050, 70114,
-    70403, 90009, 40004, 30004, 50003, 10007,
+    70403, 90009, 40004, 30004, 50003,
 })
 
 HINTS: dict[int, str] = {
