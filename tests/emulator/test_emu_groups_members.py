@@ -298,3 +298,48 @@ def test_dismissal_calls_every_services_hook(api, store, info):
         for table in ("group_members", "group_mutes", "group_history", "topics"):
             (n,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
             assert n == 0, table
+
+
+# --- migration imports and given members --------------------------------------------------------
+
+def test_import_group_back_dated_without_tips(api, store, info, clock):
+    past = int(clock.now) - 86400
+    gid = api.ok(G + "import_group", {"Type": "Public", "Name": "old", "Owner_Account": "alice",
+                                      "CreateTime": past})["GroupId"]
+    doc = api.ok(G + "get_group_info", {"GroupIdList": [gid]})["GroupInfo"][0]
+    assert (doc["CreateTime"], doc["MaxMemberNum"]) == (past, 2000)
+    assert doc["MemberList"][0]["JoinTime"] == past
+    assert api.code(G + "import_group", {"Type": "AVChatRoom", "Name": "x"}) == 10007
+    assert api.code(G + "import_group", {"Type": "Public", "Name": "x",
+                                         "CreateTime": int(clock.now) + 60}) == 10004
+    result = api.ok(G + "import_group_member", {"GroupId": gid, "MemberList": [
+        {"Member_Account": "bob", "Role": "Admin", "JoinTime": past + 10},
+        {"Member_Account": "carol", "JoinTime": past - 10},  # before the group: fails
+        {"Member_Account": "alice"}, {"Member_Account": "ghost"}, {"Member_Account": "dave"}]})
+    assert result["MemberList"] == [
+        {"Member_Account": "bob", "Result": 1}, {"Member_Account": "carol", "Result": 0},
+        {"Member_Account": "alice", "Result": 2}, {"Member_Account": "ghost", "Result": 0},
+        {"Member_Account": "dave", "Result": 1}]
+    bob = api.ok(G + "get_specified_group_member_info",
+                 {"GroupId": gid, "Member_List_Account": ["bob", "carol"]})
+    assert bob["GroupId"] == gid
+    assert [(m["Member_Account"], m["Role"], m["JoinTime"]) for m in bob["MemberList"]] == [
+        ("bob", "Admin", past + 10)]
+    assert tips(store, info, gid) == []  # documented: no notices for imports
+    assert api.code(G + "import_group_member", {"GroupId": gid, "MemberList": [
+        {"Member_Account": f"u{i}"} for i in range(301)]}) == 10005
+
+
+def test_specified_members_filters_and_refusals(api):
+    gid = create(api, "Public", MemberList=[{"Member_Account": "bob", "Role": "Admin"},
+                                            {"Member_Account": "carol"}])
+    doc = api.ok(G + "get_specified_group_member_info", {
+        "GroupId": gid, "Member_List_Account": ["alice", "bob", "carol"],
+        "MemberRoleFilter": ["Admin", "Member"], "MemberInfoFilter": ["Role"]})
+    assert doc["MemberList"] == [{"Member_Account": "bob", "Role": "Admin"},
+                                 {"Member_Account": "carol", "Role": "Member"}]
+    assert api.code(G + "get_specified_group_member_info", {
+        "GroupId": gid, "Member_List_Account": [f"u{i}" for i in range(51)]}) == 10005
+    room = create(api, "AVChatRoom")
+    assert api.code(G + "get_specified_group_member_info",
+                    {"GroupId": room, "Member_List_Account": ["bob"]}) == 10007

@@ -3,9 +3,10 @@
 
 Facts: /work/shared/reference/rest-api-groups.yaml (group_model and each endpoint), from the
 intl docs' group pages (www.tencentcloud.com/document/product/1047/...), cited per module.
-Handlers: create (create_group), lifecycle (destroy, transfer, app group list, online
-count), info (get_group_info, modify_group_base_info, get_joined_group_list), members,
-mutes (member mutes and live-group bans). Emulator settings (text and call limits where the
+Handlers: create (create_group), imports (import_group, import_group_member), lifecycle
+(destroy, transfer, app group list, online count), info (get_group_info,
+modify_group_base_info, get_joined_group_list), members, mutes (member mutes and live-group
+bans). Emulator settings (text and call limits where the
 docs disagree): settings, at /_emulator/groups.
 
 GROUP_SPECS holds the one spec of each REST service group APIs live on; every package

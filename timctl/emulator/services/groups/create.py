@@ -22,6 +22,7 @@ from timctl.emulator.services.groups.queries import Group
 TAKEN_BY_OTHER = 10021
 TAKEN_BY_SAME = 10025
 MAX_INITIAL = 100
+IMPORT_DEFAULT_MAX = 2000
 _TYPE_CHAR = {"Private": "1", "Public": "2", "ChatRoom": "3", "AVChatRoom": "a"}
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 APPLY = ("FreeAccess", "NeedPermission", "DisableApply")
@@ -94,10 +95,45 @@ def _members(ctx: Context, body: dict[str, Any], group_type: str,
 
 @handler("group_open_http_svc/create_group")
 def create_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    group = make_group(ctx, body, imported=False)
+    out: dict[str, Any] = {"GroupId": group.group_id}
+    if group.type == "Community":  # the documented Community sample answers these too
+        out.update({"Type": group.type, "HugeGroupFlag": 0})
+    return out
+
+
+def _max_members(ctx: Context, body: dict[str, Any], group_type: str, imported: bool) -> int:
+    ceiling = common.member_ceiling(ctx.app.edition, group_type)
+    if group_type == "AVChatRoom":
+        return 0  # no member cap (documented): MaxMemberCount does not apply
+    default = ceiling
+    if imported and group_type != "Community":
+        default = min(ceiling, IMPORT_DEFAULT_MAX)  # documented: import_group defaults 2000
+    value = body.get("MaxMemberCount", default)
+    if not is_int(value) or not 1 <= value <= ceiling:
+        raise ctx.bad_param(f"MaxMemberCount must be 1..{ceiling} for {group_type} on the"
+                            f" {ctx.app.edition} edition")
+    return int(value)
+
+
+def _created_at(ctx: Context, body: dict[str, Any], imported: bool) -> float:
+    if not imported or "CreateTime" not in body:
+        return ctx.now
+    value = body["CreateTime"]
+    if not is_int(value) or not 0 < value <= ctx.now:
+        raise ctx.bad_param("CreateTime must be a Unix time in the past")
+    return float(value)
+
+
+def make_group(ctx: Context, body: dict[str, Any], *, imported: bool) -> Group:
+    """Check and store a new group (create_group, or import_group: a back-dated CreateTime,
+    no MemberList, no AVChatRoom)."""
     group_type = body.get("Type")
     if group_type not in common.TYPES:
         raise ctx.bad_param(f"Type must be one of {', '.join(common.TYPES)} (Work is"
                             " \"Private\", Meeting is \"ChatRoom\")")
+    if imported and group_type == "AVChatRoom":
+        raise ApiFail(NO_PERMISSION, "AVChatRoom groups cannot be imported")
     if "Name" not in body:
         raise ctx.bad_param("Name is required")
     texts = {f: common.text_field(ctx, body, f)
@@ -105,13 +141,8 @@ def create_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     owner = ""
     if "Owner_Account" in body:
         owner = common.user_field(ctx, body, "Owner_Account")
-    ceiling = common.member_ceiling(ctx.app.edition, group_type)
-    max_members = body.get("MaxMemberCount", ceiling)
-    if group_type == "AVChatRoom":
-        max_members = 0  # no member cap (documented): MaxMemberCount does not apply
-    elif not is_int(max_members) or not 1 <= max_members <= ceiling:
-        raise ctx.bad_param(f"MaxMemberCount must be 1..{ceiling} for {group_type} on the"
-                            f" {ctx.app.edition} edition")
+    max_members = _max_members(ctx, body, group_type, imported)
+    created = _created_at(ctx, body, imported)
     apply = body.get("ApplyJoinOption", "NeedPermission")
     invite = body.get("InviteJoinOption", default_invite(group_type))
     if apply not in APPLY or invite not in INVITE:
@@ -124,7 +155,7 @@ def create_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     support_topic = common.flag(ctx, body, "SupportTopic") and group_type == "Community"
     app_data = common.custom_data(ctx, body.get("AppDefinedData", []), "AppDefinedData",
                                   GROUP_DATA)
-    members = _members(ctx, body, group_type, owner)
+    members = [] if imported else _members(ctx, body, group_type, owner)
     common.must_exist(ctx, ([owner] if owner else []) + [m[0] for m in members])
     joining = len(members) + (1 if owner and group_type != "AVChatRoom" else 0)
     if max_members and joining > max_members:
@@ -139,21 +170,18 @@ def create_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             raise ApiFail(TAKEN_BY_OTHER, f"group ID {group_id!r} is used by someone else")
     else:
         group_id = new_id(ctx, group_type)
-    now = ctx.now
-    queries.insert_group(ctx.db, ctx.sdkappid, Group(
+    group = Group(
         group_id=group_id, type=group_type, owner=owner, name=texts["Name"] or "",
         introduction=texts["Introduction"] or "", notification=texts["Notification"] or "",
         face_url=texts["FaceUrl"] or "", max_members=max_members, apply_join=apply,
         invite_join=invite, app_data=app_data, mute_all=mute_all, support_topic=support_topic,
-        created_at=now, info_seq=1, last_info_time=now, last_msg_time=0, next_msg_seq=1,
-        row_id=0))
+        created_at=created, info_seq=1, last_info_time=created, last_msg_time=0,
+        next_msg_seq=1, row_id=0)
+    queries.insert_group(ctx.db, ctx.sdkappid, group)
     if owner and group_type != "AVChatRoom":
-        queries.add_member(ctx.db, ctx.sdkappid, group_id, owner, "Owner", now)
+        queries.add_member(ctx.db, ctx.sdkappid, group_id, owner, "Owner", created)
     for user, role, data in members:
-        queries.add_member(ctx.db, ctx.sdkappid, group_id, user, role, now)
+        queries.add_member(ctx.db, ctx.sdkappid, group_id, user, role, created)
         if data:
             queries.update_member(ctx.db, ctx.sdkappid, group_id, user, {"app_data": data})
-    out: dict[str, Any] = {"GroupId": group_id}
-    if group_type == "Community":  # the documented Community sample answers these too
-        out.update({"Type": group_type, "HugeGroupFlag": 0})
-    return out
+    return group

@@ -3,6 +3,6 @@ sees them on first dispatch."""
 
 from __future__ import annotations
 
-from timctl.emulator.services.groups import create, info, lifecycle, members, mutes
+from timctl.emulator.services.groups import create, imports, info, lifecycle, members, mutes
 
-__all__ = ["create", "info", "lifecycle", "members", "mutes"]
+__all__ = ["create", "imports", "info", "lifecycle", "members", "mutes"]

@@ -199,3 +199,19 @@ def get_role_in_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     return {"UserIdList": [{"Member_Account": u,
                             "Role": found[u].role if u in found else "NotMember"}
                            for u in users]}
+
+
+@handler("group_open_http_svc/get_specified_group_member_info")
+def get_specified_group_member_info(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    """Profiles of given members (1047/64897): at most 50 (10005); non-members are left out
+    (inferred); the same filters as get_group_member_info."""
+    users = common.user_list(ctx, body, "Member_List_Account", 50)
+    group = common.target(ctx, body, refuse=("AVChatRoom",),
+                          what="member profiles (live groups keep none)")
+    fields, roles, data_keys = _filters(ctx, body)
+    found = queries.find_members(ctx.db, ctx.sdkappid, group.group_id, users)
+    mutes = queries.mute_until(ctx.db, ctx.sdkappid, group.group_id, ctx.now)
+    return {"GroupId": group.group_id,
+            "MemberList": [render.member(found[u], mutes.get(u, 0), fields, data_keys)
+                           for u in users
+                           if u in found and (not roles or found[u].role in roles)]}
