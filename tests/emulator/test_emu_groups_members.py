@@ -272,7 +272,7 @@ def test_contract_queries(api, store, info):
         assert queries.find_group(db, info.sdkappid, "nope") is None
 
 
-def test_account_deleted_leaves_every_group(api, store, info):
+def test_account_deleted_leaves_every_group(api, store, info, clock):
     apps.set_edition(store, info.sdkappid, "developer", allow_account_delete=True)
     owned = create(api, "Public", MemberList=[{"Member_Account": "bob"}])
     other = create(api, "Community", Owner_Account="bob", MemberList=[
@@ -285,6 +285,9 @@ def test_account_deleted_leaves_every_group(api, store, info):
     assert info_doc["Owner_Account"] == "" and info_doc["MemberNum"] == 1
     assert [m["Member_Account"] for m in api.ok(MUTED, {"GroupId": owned})[
         "MutedAccountList"]] == ["bob"]
+    assert tips(store, info, other)[-1] == (1, "quit", ["alice"])
+    with store.tx() as db:
+        assert queries.history(db, info.sdkappid, other)[-1]["time"] == clock.now
 
 
 def test_dismissal_calls_every_services_hook(api, store, info):

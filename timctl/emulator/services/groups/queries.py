@@ -347,9 +347,9 @@ def tip_count(db: sqlite3.Connection, sdkappid: int, group_id: str) -> int:
 # --- hooks ----------------------------------------------------------------------------------
 
 def on_account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> None:
-    """The user leaves every group; groups they owned are left owner-less (inferred: the
-    docs say nothing of owned groups; an owner-less group is what the docs describe after a
-    Work group's owner quits)."""
+    """Remove the user's rows: memberships, mutes and bans. Groups they owned are left
+    owner-less (inferred: the docs say nothing of owned groups; an owner-less group is what
+    they describe after a Work group's owner quits). The leave tips: hooks.py."""
     db.execute("UPDATE groups SET owner = '' WHERE sdkappid = ? AND owner = ?",
                (sdkappid, user_id))
     for table in ("group_members", "group_mutes", "group_bans"):
