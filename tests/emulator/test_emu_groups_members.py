@@ -346,3 +346,22 @@ def test_specified_members_filters_and_refusals(api):
     room = create(api, "AVChatRoom")
     assert api.code(G + "get_specified_group_member_info",
                     {"GroupId": room, "Member_List_Account": ["bob"]}) == 10007
+
+
+def test_served_over_http(http_api, clock):
+    http_api.import_users("alice", "bob")
+    gid = http_api.ok(CREATE, {"Type": "Public", "Name": "g", "Owner_Account": "alice"})["GroupId"]
+    assert add(http_api, gid, "bob") == [{"Member_Account": "bob", "Result": 1}]
+    http_api.ok(MUTE, {"GroupId": gid, "Members_Account": ["bob"], "MuteTime": 9})
+    assert http_api.ok(MUTED, {"GroupId": gid})["MutedAccountList"] == [
+        {"Member_Account": "bob", "MutedUntil": int(clock.now) + 9}]
+    assert http_api.code(MEMBERS, {"GroupId": "missing"}) == 10010
+
+
+def test_muted_until_query(api, store, info, clock):
+    gid = create(api, "Public", MemberList=[{"Member_Account": "bob"}])
+    api.ok(MUTE, {"GroupId": gid, "Members_Account": ["bob"], "MuteTime": 5})
+    with store.tx() as db:
+        assert queries.muted_until(db, info.sdkappid, gid, "bob", clock.now) == clock.now + 5
+        assert queries.muted_until(db, info.sdkappid, gid, "bob", clock.now + 5) == 0
+        assert queries.muted_until(db, info.sdkappid, gid, "alice", clock.now) == 0

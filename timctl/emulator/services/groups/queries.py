@@ -300,6 +300,15 @@ def mute_until(db: sqlite3.Connection, sdkappid: int, group_id: str,
         " until > ? ORDER BY until, user_id", (sdkappid, group_id, now))}
 
 
+def muted_until(db: sqlite3.Connection, sdkappid: int, key: str, user_id: str,
+                now: float) -> int:
+    """End of the user's running mute in a group or topic (`key`: GroupId or TopicId), 0
+    when not muted: what a group send checks (10017)."""
+    row = db.execute("SELECT until FROM group_mutes WHERE sdkappid = ? AND group_id = ? AND"
+                     " user_id = ? AND until > ?", (sdkappid, key, user_id, now)).fetchone()
+    return 0 if row is None else _ceil(row[0])
+
+
 def set_ban(db: sqlite3.Connection, sdkappid: int, group_id: str, user_id: str, seconds: int,
             reason: str, now: float) -> None:
     db.execute("INSERT OR REPLACE INTO group_bans (sdkappid, group_id, user_id, until,"
