@@ -8,8 +8,11 @@ the failures file, progress and the one summary line. The work itself is rest/bu
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -112,7 +115,8 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
 
     stopped = True
     try:
-        summary = runner.run(items, on_outcome)
+        with _graceful_interrupt(runner):
+            summary = runner.run(items, on_outcome)
         stopped = False
     except KeyboardInterrupt:
         summary = runner.summary
@@ -132,6 +136,27 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
         app.log(f"timctl: {ep.command}: {summary.line()}{where}{resume}")
     if code:
         raise SystemExit(code)
+
+
+@contextlib.contextmanager
+def _graceful_interrupt(runner: Any) -> Iterator[None]:
+    """The first Ctrl-C stops the runner gracefully (chunks in flight finish and are
+    reported); a second one interrupts at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        runner.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        sys.stderr.write("\ntimctl: stopping after the calls in flight (Ctrl-C again to "
+                         "quit now)\n")
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Rows:

@@ -10,8 +10,9 @@ calling thread as its chunk finishes. At most 2 x concurrency chunks are in memo
 A checkpoint file (JSON lines, appended and flushed per chunk) records each chunk as started
 and as done; a run started again with the same file and input skips the chunks recorded done,
 and reports an `unsafe` endpoint's chunk that started but never finished as unknown rather
-than sending it twice. Ctrl-C stops submitting, lets chunks in flight finish, and raises
-KeyboardInterrupt after their outcomes are recorded.
+than sending it twice. `stop()` (the CLI calls it on Ctrl-C) ends the run gracefully: no new
+chunk is sent, the chunks in flight finish and their outcomes are reported, and the summary
+says it was interrupted. A KeyboardInterrupt (a second Ctrl-C) still ends it at once.
 
 A chunk that failed as a whole for a transient reason after all the client's attempts (no
 answer, timeouts, throttling) is not failed at once on a `safe` or `dedup` endpoint: it goes
@@ -197,6 +198,11 @@ class BulkRunner:
         self.checkpoint = checkpoint
         self.summary = Summary()
         self._calls_lock = threading.Lock()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Send no further chunk; those in flight finish (safe to call from a signal)."""
+        self._stop.set()
 
     # ------------------------------------------------------------------ the run
 
@@ -206,7 +212,7 @@ class BulkRunner:
         try:
             for round_ in range(ROUNDS):
                 later = self._pass(chunks, on_outcome, final=round_ == ROUNDS - 1)
-                if not later:
+                if not later or self._stop.is_set():
                     break
                 # chunks whose every attempt met a transient failure: once more, later
                 time.sleep(ROUND_PAUSE * (round_ + 1))
@@ -215,6 +221,7 @@ class BulkRunner:
             summary.interrupted = True
             raise
         finally:
+            summary.interrupted = summary.interrupted or self._stop.is_set()
             summary.elapsed = time.monotonic() - summary.started
             if self.checkpoint is not None:
                 self.checkpoint.close()
@@ -258,6 +265,8 @@ class BulkRunner:
 
         try:
             for chunk in chunks:
+                if self._stop.is_set():
+                    break
                 while len(pending) >= 2 * self.concurrency:
                     drain(block=True)
                 pending[pool.submit(self._run_chunk, *chunk, final=final)] = chunk
