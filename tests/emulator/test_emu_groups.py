@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from timctl.emulator import apps
+
 G = "group_open_http_svc/"
 CREATE, INFO, MODIFY = G + "create_group", G + "get_group_info", G + "modify_group_base_info"
 DESTROY, LIST, JOINED = G + "destroy_group", G + "get_appid_group_list", G + "get_joined_group_list"
@@ -362,3 +364,16 @@ def test_group_services_answer_their_documented_codes(api):
     doc = api.call(CREATE, b"{not json")
     assert doc["ErrorCode"] == 10011
     assert api.code(CREATE, {"Type": "Public", "Name": "n"}, identifier="alice") == 10007
+
+
+def test_edition_quotas(api, store, info):
+    apps.set_edition(store, info.sdkappid, "trial")
+    for _ in range(10):
+        create(api, "AVChatRoom")
+    assert api.code(CREATE, {"Type": "AVChatRoom", "Name": "n"}) == 10036
+    for _ in range(90):
+        create(api, "Public")
+    assert api.code(CREATE, {"Type": "Public", "Name": "n"}) == 10058
+    gid = api.ok(LIST, {"Limit": 1})["GroupIdList"][0]["GroupId"]
+    api.ok(DESTROY, {"GroupId": gid})  # dismissed groups do not count
+    create(api, "Public")

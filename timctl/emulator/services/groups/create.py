@@ -23,6 +23,8 @@ TAKEN_BY_OTHER = 10021
 TAKEN_BY_SAME = 10025
 MAX_INITIAL = 100
 IMPORT_DEFAULT_MAX = 2000
+TRIAL_GROUPS = 100
+LIVE_QUOTA = {"trial": 10, "pro": 50}
 _TYPE_CHAR = {"Private": "1", "Public": "2", "ChatRoom": "3", "AVChatRoom": "a"}
 _ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 APPLY = ("FreeAccess", "NeedPermission", "DisableApply")
@@ -125,6 +127,18 @@ def _created_at(ctx: Context, body: dict[str, Any], imported: bool) -> float:
     return float(value)
 
 
+def _check_quota(ctx: Context, group_type: str) -> None:
+    """Documented edition quotas: the Trial edition holds 100 groups at once (10058); live
+    groups at once: Trial 10, Pro 50 (10036). Dismissed groups do not count."""
+    edition = ctx.app.edition
+    if edition == "trial" and queries.count_groups(ctx.db, ctx.sdkappid, None) >= TRIAL_GROUPS:
+        raise ApiFail(10058, f"the Trial edition holds at most {TRIAL_GROUPS} groups")
+    most = LIVE_QUOTA.get(edition)
+    if group_type == "AVChatRoom" and most is not None and \
+            queries.count_groups(ctx.db, ctx.sdkappid, "AVChatRoom") >= most:
+        raise ApiFail(10036, f"the {edition} edition holds at most {most} AVChatRoom groups")
+
+
 def make_group(ctx: Context, body: dict[str, Any], *, imported: bool) -> Group:
     """Check and store a new group (create_group, or import_group: a back-dated CreateTime,
     no MemberList, no AVChatRoom)."""
@@ -136,6 +150,7 @@ def make_group(ctx: Context, body: dict[str, Any], *, imported: bool) -> Group:
         raise ApiFail(NO_PERMISSION, "AVChatRoom groups cannot be imported")
     if "Name" not in body:
         raise ctx.bad_param("Name is required")
+    _check_quota(ctx, group_type)
     texts = {f: common.text_field(ctx, body, f)
              for f in ("Name", "Introduction", "Notification", "FaceUrl")}
     owner = ""
