@@ -176,45 +176,6 @@ def _tabular(app: AppContext) -> bool:
     return app.output_format() in TABULAR and not app.query
 
 
-class _KeepRows:
-    """The client, keeping each response's `field` rows by `key`. The bulk runner hands a
-    command the per-item results it reads (query_online_status: ErrorList, failures only);
-    the statuses of the accounts that succeeded live in QueryResult."""
-
-    def __init__(self, client: Any, field_name: str, key: str,
-                 rows: dict[str, dict[str, Any]]) -> None:
-        self._client = client
-        self._field = field_name
-        self._key = key
-        self._rows = rows
-
-    def call(self, endpoint: Any, body: dict[str, Any] | None = None) -> Any:
-        resp = self._client.call(endpoint, body)
-        for row in resp.get(self._field) or []:
-            if isinstance(row, dict):
-                self._rows[str(row.get(self._key))] = row
-        return resp
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-
-def keep_rows(app: AppContext, field_name: str, key: str) -> dict[str, dict[str, Any]]:
-    """Make app.client() (which run_bulk calls) keep `field_name` rows; they fill the dict
-    returned. The client is still made only when first asked for."""
-    rows: dict[str, dict[str, Any]] = {}
-    made: list[_KeepRows] = []
-    real = app.client
-
-    def client() -> Any:
-        if not made:
-            made.append(_KeepRows(real(), field_name, key, rows))
-        return made[0]
-
-    setattr(app, "client", client)  # noqa: B010 - an instance attribute shadows the method
-    return rows
-
-
 IDS = click.argument("user_ids", nargs=-1, metavar="[USERID]... [-]")
 
 
@@ -272,11 +233,10 @@ def online(app: AppContext, user_ids: tuple[str, ...], detail: bool, **bulk: Any
     timctl users online -f users.txt -o csv
     """
     tabular = _tabular(app)
-    statuses = keep_rows(app, "QueryResult", "To_Account")
-
     def to_row(outcome: Any) -> dict[str, Any]:
         user = _key(outcome)
-        found = statuses.get(user, {}) if outcome.status == "ok" else {}
+        # the item's QueryResult row (the spec's Batch.rows): its Status and Detail
+        found = outcome.row or {} if outcome.status == "ok" else {}
         row: dict[str, Any] = {"UserID": user, "Status": found.get("Status")}
         if detail:
             platforms = found.get("Detail") or []
