@@ -377,3 +377,13 @@ def test_joined_shows_inactive_work_groups_only_with_all_types(run: Run,
     r = run(*target.profile, "-o", "json", "groups", "joined", "bob", "--all-types")
     assert [(row["GroupId"], row["Type"], row["Role"]) for row in r.json()] == [
         (work, "Private", "Member")]
+
+
+def test_info_fields_take_a_comma_list(run: Any) -> None:
+    run("-p", "local", "users", "import", "owner1")
+    gid = run("-p", "local", "groups", "create", "--type", "Public", "--name", "CL", "--owner",
+              "owner1", "-o", "json", "--query", "GroupId").out.strip()
+    r = run("-p", "local", "-o", "json", "groups", "info", gid, "--field", "Name,MemberNum")
+    assert r.code == 0, r.err
+    row = r.json()[0]
+    assert row["Name"] == "CL" and row["MemberNum"] == 1

@@ -357,7 +357,8 @@ def _info_filter(fields: tuple[str, ...], with_members: bool) -> dict[str, Any] 
         return None
     base = {f.lower(): f for f in BASE_FIELDS}
     chosen = []
-    for name in fields:
+    # repeatable, and each may be a comma list (as `users profile get --field` takes)
+    for name in (part.strip() for value in fields for part in value.split(",")):
         if name.lower() == "all":
             chosen = list(BASE_FIELDS)
             continue
@@ -422,7 +423,8 @@ def list_(app: AppContext, group_type: str | None, ids_only: bool, limit: int | 
 @groups.command("info")
 @click.argument("group_ids", nargs=-1, required=True, metavar="GROUP_ID...")
 @click.option("--field", "fields_", multiple=True, metavar="NAME",
-              help=f"Only these fields (repeatable; or all): {', '.join(BASE_FIELDS)}.")
+              help=f"Only these fields (repeatable or comma-separated; or all): "
+                   f"{', '.join(BASE_FIELDS)}.")
 @click.option("--members", "with_members", is_flag=True, help="Include the member list.")
 @output_options
 @dry_run_option
