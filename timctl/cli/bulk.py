@@ -22,7 +22,7 @@ import click
 
 from timctl.cli.context import AppContext, is_tty
 from timctl.cli.inputs import BOM, check_user_id
-from timctl.cli.records import FORMATS, BadLine, Reader, Record, write_back
+from timctl.cli.records import FORMATS, BadLine, Reader, Record, csv_line
 from timctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -214,7 +214,7 @@ class _Failures:
             except OSError as exc:
                 raise UsageError(f"--failures {self.path}: {exc.strerror}") from None
             if (self.reader.detected or self.reader.fmt) == "csv" and self.reader.header:
-                write_back([], "csv", self.reader.header, self._out)
+                self._out.write(csv_line(self.reader.header))
         self._out.write(item.raw + "\n")
         self._out.flush()
         self.count += 1

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from timctl.errors import UsageError
@@ -35,51 +34,6 @@ def check_user_id(user_id: str, where: str) -> str:
     if problem:
         raise UsageError(f"{where}: {problem}: {user_id!r}")
     return user_id
-
-
-def text_lines(stream: IO[bytes], source: str) -> Iterator[tuple[int, str]]:
-    """(line number, text) of a byte stream read as UTF-8, a leading BOM dropped. An
-    undecodable line is a UsageError naming `source:line`."""
-    for number, raw in enumerate(stream, start=1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"{source}:{number}: not UTF-8 text (byte {raw[exc.start]:#04x}"
-                             f" at column {exc.start + 1})") from None
-        if number == 1:
-            line = line.removeprefix(BOM)
-        yield number, line.rstrip("\r\n")
-
-
-def read_ids(args: Iterable[str], stdin: IO[bytes] | None = None) -> list[str]:
-    """IDs from arguments; `-` reads one per line from stdin (blank lines and # comments
-    skipped). Every ID is checked before any is used: exit 2 names the bad ones."""
-    ids: list[str] = []
-    problems: list[str] = []
-    for position, arg in enumerate(args, start=1):
-        if arg == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            for number, line in text_lines(stream, "-"):
-                text = line.strip()
-                if not text or text.startswith("#"):
-                    continue
-                _collect(text, f"-:{number}", ids, problems)
-        else:
-            _collect(arg.removeprefix(BOM), f"argument {position}", ids, problems)
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise UsageError(problems[0] + more)
-    if not ids:
-        raise UsageError("no IDs given")
-    return ids
-
-
-def _collect(text: str, where: str, ids: list[str], problems: list[str]) -> None:
-    problem = user_id_problem(text)
-    if problem:
-        problems.append(f"{where}: {problem}: {text!r}")
-    else:
-        ids.append(text)
 
 
 def read_json_body(data: str | None, stdin: IO[bytes] | None = None) -> dict[str, Any]:

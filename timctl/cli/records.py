@@ -179,13 +179,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def write_back(items: Iterable[Item], fmt: str, header: list[str] | None,
-               out: IO[str]) -> int:
-    """Write items in the input's own format (for a re-run); returns how many."""
-    count = 0
-    if fmt == "csv" and header:
-        csv.writer(out, lineterminator="\n").writerow(header)
-    for item in items:
-        out.write(item.raw + "\n")
-        count += 1
-    return count
+def csv_line(values: list[str]) -> str:
+    """One CSV line (the failures file repeats the input's header this way)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Literal, Protocol
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from timctl import exit_codes
 from timctl.endpoints import Endpoint
@@ -40,14 +40,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
 Status = Literal["ok", "failed", "skipped", "unknown"]
-
-
-class Keyed(Protocol):
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def where(self) -> str: ...
 
 
 @dataclass(frozen=True)
