@@ -15,7 +15,7 @@ from typing import Any
 
 from timctl.emulator.services import ApiFail, Context, handler, is_int, utf8_len
 from timctl.emulator.services.group_attrs import queries
-from timctl.emulator.services.group_attrs.target import target_group
+from timctl.emulator.services.groups.common import target as target_group
 
 MAX_KEYS = 20
 MAX_KEY_BYTES = 128

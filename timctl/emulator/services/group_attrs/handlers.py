@@ -16,7 +16,7 @@ from typing import Any
 from timctl.emulator.services import ApiFail, Context, handler, utf8_len
 from timctl.emulator.services.group_attrs import counters as _counters  # noqa: F401
 from timctl.emulator.services.group_attrs import queries
-from timctl.emulator.services.group_attrs.target import target_group
+from timctl.emulator.services.groups.common import target as target_group
 
 MAX_KEY_BYTES = 32
 MAX_VALUE_BYTES = 4000

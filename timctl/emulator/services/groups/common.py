@@ -58,15 +58,17 @@ def group_id_of(ctx: Context, body: dict[str, Any]) -> str:
 
 
 def target(ctx: Context, body: dict[str, Any], *, refuse: tuple[str, ...] = (),
-           what: str = "this API") -> Group:
-    """The group body["GroupId"] names: 10004 without one, 10010 when gone, 10007 when its
-    type is in `refuse`."""
+           only: tuple[str, ...] = (), what: str = "this API",
+           code: int = NO_PERMISSION) -> Group:
+    """The group body["GroupId"] names: 10004 without one, 10010 when gone, `code` (10007
+    unless the API documents another) when its type is in `refuse` or not in `only`. Every
+    group service finds its request's group here."""
     group_id = group_id_of(ctx, body)
     group = queries.find_group(ctx.db, ctx.sdkappid, group_id)
     if group is None:
         raise ApiFail(GONE, f"group {group_id!r} does not exist or has been dismissed")
-    if group.type in refuse:
-        raise ApiFail(NO_PERMISSION, f"{group.type} groups do not support {what}")
+    if group.type in refuse or (only and group.type not in only):
+        raise ApiFail(code, f"{group.type} groups do not support {what}")
     return group
 
 

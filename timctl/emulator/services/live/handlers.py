@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id
-from timctl.emulator.services.groups import queries as groups
+from timctl.emulator.services.groups.common import target
 from timctl.emulator.services.live import queries
 from timctl.emulator.services.profile import queries as profiles
 
@@ -33,15 +33,8 @@ MIN_MARK = 1000
 
 
 def _live_group(ctx: Context, body: dict[str, Any]) -> str:
-    group_id = body.get("GroupId")
-    if not isinstance(group_id, str) or not group_id:
-        raise ctx.bad_param("GroupId is required: a live group ID")
-    group = groups.find_group(ctx.db, ctx.sdkappid, group_id)
-    if group is None:
-        raise ApiFail(10010, f"group {group_id!r} does not exist or has been dismissed")
-    if group.type != "AVChatRoom":
-        raise ApiFail(10007, f"{group.type} groups are not live groups (AVChatRoom only)")
-    return group_id
+    return target(ctx, body, only=("AVChatRoom",),
+                  what="live-group APIs (AVChatRoom only)").group_id
 
 
 def _command(ctx: Context, body: dict[str, Any]) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
 from timctl.emulator.services.groups import queries as groups
+from timctl.emulator.services.groups.common import target
 from timctl.emulator.services.topics import queries
 from timctl.emulator.services.topics.queries import PROFILE, Topic
 
@@ -29,19 +30,15 @@ MAX_TOPIC_ID_BYTES = 96
 MARK = "@TOPIC#_"
 GENERATED = "@TOPIC#_@TOPIC#"
 GONE = 110003
+NO_TOPICS = 11000  # documented: the group does not support topics
 ID_CHARS = string.ascii_uppercase + string.digits
 
 
 def _community(ctx: Context, body: dict[str, Any]) -> Any:
-    group_id = body.get("GroupId")
-    if not isinstance(group_id, str) or not group_id:
-        raise ctx.bad_param("GroupId is required: a community ID string")
-    group = groups.find_group(ctx.db, ctx.sdkappid, group_id)
-    if group is None:
-        raise ApiFail(10010, f"group {group_id!r} does not exist or has been dismissed")
-    if group.type != "Community" or not group.support_topic:
-        raise ApiFail(11000, f"group {group_id!r} does not support the community topic"
-                             " feature (a Community created with SupportTopic 1)")
+    what = "the community topic feature (a Community created with SupportTopic 1)"
+    group = target(ctx, body, only=("Community",), what=what, code=NO_TOPICS)
+    if not group.support_topic:
+        raise ApiFail(NO_TOPICS, f"group {group.group_id!r} does not support {what}")
     return group
 
 
