@@ -156,7 +156,12 @@ def handler(name: str) -> Callable[[Handler], Handler]:
 
 
 def lookup(name: str) -> Handler | None:
-    _load_handlers()
+    """The handler of endpoint `name`, importing only the handlers of the packages that
+    declare its REST service (a call pays for its own service, not for all of them)."""
+    rest_service = name.split("/")[0]
+    for service in all_services():
+        if rest_service in service.specs:
+            importlib.import_module(f"{__name__}.{service.name}.handlers")
     return _REGISTRY.get(name)
 
 
@@ -240,8 +245,10 @@ def _load_handlers() -> None:
             return
         for service in all_services():
             importlib.import_module(f"{__name__}.{service.name}.handlers")
-        for name in _REGISTRY:
-            if name.split("/")[0] not in _SPECS:
-                raise ValueError(f"handler for {name!r}, but no service declares the spec of "
-                                 f"{name.split('/')[0]!r}")
+        for name, fn in _REGISTRY.items():
+            # lookup() loads a package's handlers only for the REST services it declares
+            package = fn.__module__.split(".")[len(__name__.split("."))]
+            if name.split("/")[0] not in _SERVICES[package].specs:
+                raise ValueError(f"{package} answers {name!r} but does not declare the spec"
+                                 f" of {name.split('/')[0]!r}")
         _state["handlers"] = True
