@@ -1,6 +1,7 @@
 """Permission groups of communities (trtc.io/document/61232-61242): the documented create and
 get samples, custom and generated IDs, modify, per-ID destroy results, members added (per
-member Result), removed (a non-member is fine) and paged, refusals, and the cascades."""
+member Result), removed (a non-member is fine) and paged, refusals, and the cascades; topic
+permissions (61236-61239): the documented samples, per-topic codes, refusals, cascades."""
 
 from __future__ import annotations
 
@@ -139,3 +140,124 @@ def test_cascades(api, club):
     api.ok(f"{G}/destroy_group", {"GroupId": club})
     api.ok(f"{G}/create_group", {"Type": "Community", "Name": "again", "GroupId": club})
     assert api.ok(GET, {"GroupId": club})["PermissionGroupInfoList"] == []
+
+
+# --- topic permissions (trtc.io/document/61236-61239) ----------------------------------------
+
+T_ADD, T_SET, T_DELETE, T_GET = (f"{G}/{c}_topic_permission_group"
+                                 for c in ("add", "set", "delete", "get"))
+TOPIC = "million_group_open_http_svc"
+PMG = "@PMG#_test_permission_group_with_topic"  # the pages' permission group ID
+
+
+@pytest.fixture
+def topic_club(api) -> tuple[str, str]:
+    """The pages' community with topics enabled, two topics and their permission group."""
+    api.import_users("owner")
+    api.ok(f"{G}/create_group", {"Type": "Community", "Name": "club", "GroupId": CLUB,
+                                 "Owner_Account": "owner", "SupportTopic": 1})
+    for part in ("general", "news"):
+        api.ok(f"{TOPIC}/create_topic", {"GroupId": CLUB, "TopicName": part,
+                                         "TopicId": f"{CLUB}@TOPIC#_{part}"})
+    api.ok(CREATE, {"GroupId": CLUB, "PermissionGroupId": PMG, "PermissionGroupName": "t",
+                    "Permission": 0})
+    return f"{CLUB}@TOPIC#_general", f"{CLUB}@TOPIC#_news"
+
+
+def tp(api, topics=None) -> list[tuple[str, int, int | None]]:
+    body = {"GroupId": CLUB, "PermissionGroupId": PMG}
+    if topics is not None:
+        body["TopicIdList"] = topics
+    doc = api.ok(T_GET, body)
+    return [(r["TopicId"], r["ErrorCode"], r.get("Permission"))
+            for r in doc["TopicPermissionResultList"]]
+
+
+def test_documented_topic_permission_samples(api, topic_club):
+    general, news = topic_club
+    doc = api.call(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                           "TopicPermissionList": [{"Permission": 1234, "TopicId": general}]})
+    assert doc == {"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0,
+                   "TopicPermissionResultList": [
+                       {"ErrorCode": 0, "ErrorInfo": "", "TopicId": general}]}
+    api.ok(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                   "TopicPermissionList": [{"Permission": 1, "TopicId": news}]})
+    doc = api.call(T_SET, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                           "TopicPermissionList": [{"Permission": 123456, "TopicId": news}]})
+    assert doc["TopicPermissionResultList"] == [{"ErrorCode": 0, "ErrorInfo": "",
+                                                 "TopicId": news}]
+    doc = api.call(T_GET, {"GroupId": CLUB, "PermissionGroupId": PMG})
+    assert doc == {"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0,
+                   "TopicPermissionResultList": [
+                       {"ErrorCode": 0, "ErrorInfo": "", "TopicId": general, "Permission": 1234},
+                       {"ErrorCode": 0, "ErrorInfo": "", "TopicId": news,
+                        "Permission": 123456}]}
+    assert tp(api, [news]) == [(news, 0, 123456)]
+    doc = api.ok(T_DELETE, {"GroupId": CLUB, "PermissionGroupId": PMG, "TopicIdList": [news]})
+    assert doc["TopicPermissionResultList"] == [{"ErrorCode": 0, "ErrorInfo": "",
+                                                 "TopicId": news}]
+    assert tp(api) == [(general, 0, 1234)]
+
+
+def test_topic_permission_per_item_codes(api, topic_club):
+    general, news = topic_club
+    missing = f"{CLUB}@TOPIC#_missing"
+    doc = api.ok(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG, "TopicPermissionList": [
+        {"TopicId": general, "Permission": 1}, {"TopicId": missing, "Permission": 1},
+        {"TopicId": general, "Permission": 2}]})
+    assert [r["ErrorCode"] for r in doc["TopicPermissionResultList"]] == [0, 10010, 10021]
+    doc = api.ok(T_SET, {"GroupId": CLUB, "PermissionGroupId": PMG, "TopicPermissionList": [
+        {"TopicId": news, "Permission": 5}, {"TopicId": general, "Permission": 9}]})
+    assert [r["ErrorCode"] for r in doc["TopicPermissionResultList"]] == [10010, 0]
+    assert tp(api, [general, news]) == [(general, 0, 9), (news, 10010, None)]
+    doc = api.ok(T_DELETE, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                            "TopicIdList": [news, missing]})  # not bound: fine; no topic: not
+    assert [r["ErrorCode"] for r in doc["TopicPermissionResultList"]] == [0, 10010]
+
+
+@pytest.mark.parametrize("command, extra", [
+    (T_ADD, {}), (T_ADD, {"TopicPermissionList": []}),
+    (T_ADD, {"TopicPermissionList": [{"TopicId": "x"}]}),
+    (T_ADD, {"TopicPermissionList": [{"TopicId": "x", "Permission": -1}]}),
+    (T_SET, {"TopicPermissionList": [{"Permission": 1}]}),
+    (T_DELETE, {}), (T_DELETE, {"TopicIdList": [1]}), (T_GET, {"TopicIdList": "x"}),
+])
+def test_bad_topic_permission_requests_are_10004(api, topic_club, command, extra):
+    assert api.code(command, {"GroupId": CLUB, "PermissionGroupId": PMG, **extra}) == 10004
+
+
+def test_topic_permission_refusals(api, topic_club):
+    general, _ = topic_club
+    item = {"TopicPermissionList": [{"TopicId": general, "Permission": 1}]}
+    assert api.code(T_ADD, {"GroupId": CLUB, "PermissionGroupId": "@PMG#_no", **item}) == 10010
+    assert api.code(T_ADD, {"GroupId": "@TGS#_none", "PermissionGroupId": PMG, **item}) == 10010
+    api.ok(f"{G}/create_group", {"Type": "Public", "Name": "p", "GroupId": "pub"})
+    assert api.code(T_GET, {"GroupId": "pub", "PermissionGroupId": PMG}) == 10007
+    many = [{"TopicId": f"{CLUB}@TOPIC#_{i}", "Permission": 1} for i in range(51)]
+    assert api.code(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                            "TopicPermissionList": many}) == 10005
+    assert api.code(T_DELETE, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                               "TopicIdList": [m["TopicId"] for m in many]}) == 10005
+
+
+def test_topic_permissions_go_with_topics_groups_and_permission_groups(api, clock, store,
+                                                                       topic_club):
+    general, news = topic_club
+    api.ok(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG, "TopicPermissionList": [
+        {"TopicId": general, "Permission": 1}, {"TopicId": news, "Permission": 2}]})
+    api.ok(f"{TOPIC}/destroy_topic", {"GroupId": CLUB, "TopicIdList": [news]})
+    assert tp(api) == [(general, 0, 1)]
+    clock.advance(1)
+    api.ok(f"{TOPIC}/create_topic", {"GroupId": CLUB, "TopicName": "news", "TopicId": news})
+    assert tp(api) == [(general, 0, 1)]  # the new topic of the same ID starts bare
+    api.ok(DESTROY, {"GroupId": CLUB, "PermissionGroupIdList": [PMG]})
+    api.ok(CREATE, {"GroupId": CLUB, "PermissionGroupId": PMG, "PermissionGroupName": "t",
+                    "Permission": 0})
+    assert tp(api) == []
+    api.ok(T_ADD, {"GroupId": CLUB, "PermissionGroupId": PMG,
+                   "TopicPermissionList": [{"TopicId": general, "Permission": 1}]})
+    with store.tx() as db:
+        assert db.execute("SELECT COUNT(*) FROM permission_group_topics").fetchone()[0] == 1
+    api.ok(f"{G}/destroy_group", {"GroupId": CLUB})
+    with store.tx() as db:
+        assert db.execute("SELECT COUNT(*) FROM permission_group_topics").fetchone()[0] == 0

@@ -63,14 +63,29 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # Command confirmed on trtc.io/document/61235; request fields beyond GroupId not read.
     read(G, "get_permission_group", "Get permission group information",
          request=(group_id(),)),
-    # The four topic-permission rows exist on trtc.io/document/61236-61239; their request
-    # fields were not read, so only GroupId is checked. Adding: repeat outcome undocumented.
-    once(G, "add_topic_permission_group", "Add topic permissions to a group",
-         request=(group_id(),)),
-    write(G, "set_topic_permission_group", "Modify topic permissions", request=(group_id(),)),
-    write(G, "delete_topic_permission_group", "Remove topic permissions",
-          request=(group_id(),)),
-    read(G, "get_topic_permission_group", "Get topic permissions", request=(group_id(),)),
+    # Topic permissions of a permission group (trtc.io/document/61236-61239): per-topic
+    # results in TopicPermissionResultList {TopicId, ErrorCode, ErrorInfo}. Add and set send
+    # TopicPermissionList [{TopicId, Permission}] (at most 50 per call on 61236; the same cap
+    # is assumed for set); get sends an optional TopicIdList (absent: every topic). Delete's
+    # field is TopicIdList by the get page and the SDK's topicIDList (inferred).
+    once(G, "add_topic_permission_group", "Add topic permissions to a permission group",
+         batch=Batch("TopicPermissionList", 50, item_key="TopicId",
+                     result="TopicPermissionResultList", result_key="TopicId",
+                     result_code="ErrorCode"),
+         request=(group_id(), _PMG, array("TopicPermissionList", 50, True, "object"))),
+    write(G, "set_topic_permission_group", "Modify topic permissions of a permission group",
+          batch=Batch("TopicPermissionList", 50, item_key="TopicId",
+                      result="TopicPermissionResultList", result_key="TopicId",
+                      result_code="ErrorCode"),
+          request=(group_id(), _PMG, array("TopicPermissionList", 50, True, "object"))),
+    write(G, "delete_topic_permission_group", "Remove topic permissions from a permission group",
+          batch=Batch("TopicIdList", 50, result="TopicPermissionResultList",
+                      result_key="TopicId", result_code="ErrorCode"),
+          request=(group_id(), _PMG, array("TopicIdList", 50, True, "string"))),
+    read(G, "get_topic_permission_group", "Get topic permissions of a permission group",
+         batch=Batch("TopicIdList", result="TopicPermissionResultList", result_key="TopicId",
+                     result_code="ErrorCode"),
+         request=(group_id(), _PMG, array("TopicIdList", items="string"))),
     # At most 100 members per call; MemberList[{Member_Account, Result}] comes back. The
     # Result table is cut in the excerpt read: values taken as for add_group_member (1 added,
     # 2 already a member), so a repeat is harmless.

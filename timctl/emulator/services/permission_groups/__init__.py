@@ -1,7 +1,8 @@
 """Permission groups of communities: create/destroy/modify/get_permission_group and
 add/delete_permission_group_member, get_permission_group_member_list (group_open_http_svc;
-pages trtc.io/document/61232-61242, cloud.tencent.com 269/103966-103976). The four
-topic-permission APIs are not answered: their request fields were not read."""
+pages trtc.io/document/61232-61242, cloud.tencent.com 269/103966-103976), and the topic
+permissions of permission groups: add/set/delete/get_topic_permission_group (61236-61239,
+topic_permissions.py)."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from typing import Any
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
 from timctl.emulator.services.groups import queries as groups
 from timctl.emulator.services.permission_groups import queries
+from timctl.emulator.services.permission_groups.lookup import community, permission_group
 
 PREFIX = "@PMG#_"
 GENERATED = "@PMG#_@PMG#"
@@ -30,19 +31,6 @@ NAME_BYTES, CUSTOM_BYTES = 150, 3000
 MAX_DESTROY, MAX_MEMBERS = 20, 100
 PAGE_GROUPS, PAGE_MEMBERS = 20, 50
 ID_CHARS = string.ascii_uppercase + string.digits
-
-
-def _community(ctx: Context, body: dict[str, Any]) -> str:
-    group_id = body.get("GroupId")
-    if not isinstance(group_id, str) or not group_id:
-        raise ctx.bad_param("GroupId is required: a community ID")
-    group = groups.find_group(ctx.db, ctx.sdkappid, group_id)
-    if group is None:
-        raise ApiFail(10010, f"group {group_id!r} does not exist or has been dismissed")
-    if group.type != "Community":
-        raise ApiFail(10007, f"{group.type} groups have no permission groups (Communities"
-                             " only)")
-    return group_id
 
 
 def _values(ctx: Context, body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -65,15 +53,6 @@ def _values(ctx: Context, body: dict[str, Any], *, creating: bool) -> dict[str, 
     return values
 
 
-def _pmg(ctx: Context, body: dict[str, Any], group_id: str) -> str:
-    pmg_id = body.get("PermissionGroupId")
-    if not isinstance(pmg_id, str) or not pmg_id:
-        raise ctx.bad_param("PermissionGroupId is required")
-    if queries.find(ctx.db, ctx.sdkappid, group_id, pmg_id) is None:
-        raise ApiFail(10010, f"permission group {pmg_id!r} does not exist")
-    return pmg_id
-
-
 def _cursor(ctx: Context, body: dict[str, Any], page_max: int) -> tuple[int, int]:
     limit, next_ = body.get("Limit", page_max), body.get("Next", "")
     if not is_int(limit) or not 1 <= limit <= page_max:
@@ -93,7 +72,7 @@ def create_permission_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any
                 or part.startswith("@PMG#") or any(not " " <= c <= "~" for c in part)):
             raise ctx.bad_param(f"a custom PermissionGroupId is {PREFIX!r} + a printable"
                                 " ASCII part (not starting with '@PMG#')")
-    group_id = _community(ctx, body)
+    group_id = community(ctx, body)
     if custom is not None:
         if queries.find(ctx.db, ctx.sdkappid, group_id, custom) is not None:
             raise ApiFail(10021, f"permission group ID {custom!r} is already taken")
@@ -110,8 +89,8 @@ def create_permission_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any
 @handler("group_open_http_svc/modify_permission_group")
 def modify_permission_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     values = _values(ctx, body, creating=False)
-    group_id = _community(ctx, body)
-    pmg_id = _pmg(ctx, body, group_id)
+    group_id = community(ctx, body)
+    pmg_id = permission_group(ctx, body, group_id)
     queries.update(ctx.db, ctx.sdkappid, group_id, pmg_id, values)
     return {}
 
@@ -123,7 +102,7 @@ def destroy_permission_group(ctx: Context, body: dict[str, Any]) -> dict[str, An
         raise ctx.bad_param("PermissionGroupIdList is required: permission group IDs")
     if len(ids) > MAX_DESTROY:
         raise ApiFail(10005, f"at most {MAX_DESTROY} permission groups per call")
-    group_id = _community(ctx, body)
+    group_id = community(ctx, body)
     results = []
     for pmg_id in dict.fromkeys(ids):
         gone = queries.delete(ctx.db, ctx.sdkappid, group_id, pmg_id)
@@ -139,7 +118,7 @@ def get_permission_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
                                or not all(isinstance(i, str) for i in wanted)):
         raise ctx.bad_param("PermissionGroupIdList must be an array of IDs")
     after, limit = _cursor(ctx, body, PAGE_GROUPS)
-    group_id = _community(ctx, body)
+    group_id = community(ctx, body)
     if wanted:
         found = [queries.find(ctx.db, ctx.sdkappid, group_id, i) for i in dict.fromkeys(wanted)]
         return {"PermissionGroupInfoList": [f for f in found if f is not None]}
@@ -168,8 +147,8 @@ def _member_ids(ctx: Context, body: dict[str, Any]) -> list[str]:
 @handler("group_open_http_svc/add_permission_group_member")
 def add_permission_group_member(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     users = _member_ids(ctx, body)
-    group_id = _community(ctx, body)
-    pmg_id = _pmg(ctx, body, group_id)
+    group_id = community(ctx, body)
+    pmg_id = permission_group(ctx, body, group_id)
     results = []
     for user in users:
         if groups.member_role(ctx.db, ctx.sdkappid, group_id, user) is None:
@@ -183,8 +162,8 @@ def add_permission_group_member(ctx: Context, body: dict[str, Any]) -> dict[str,
 @handler("group_open_http_svc/delete_permission_group_member")
 def delete_permission_group_member(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     users = _member_ids(ctx, body)
-    group_id = _community(ctx, body)
-    pmg_id = _pmg(ctx, body, group_id)
+    group_id = community(ctx, body)
+    pmg_id = permission_group(ctx, body, group_id)
     for user in users:
         queries.remove_member(ctx.db, ctx.sdkappid, group_id, pmg_id, user)
     return {}
@@ -193,8 +172,8 @@ def delete_permission_group_member(ctx: Context, body: dict[str, Any]) -> dict[s
 @handler("group_open_http_svc/get_permission_group_member_list")
 def get_permission_group_member_list(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     after, limit = _cursor(ctx, body, PAGE_MEMBERS)
-    group_id = _community(ctx, body)
-    pmg_id = _pmg(ctx, body, group_id)
+    group_id = community(ctx, body)
+    pmg_id = permission_group(ctx, body, group_id)
     rows = queries.members(ctx.db, ctx.sdkappid, group_id, pmg_id, after, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
@@ -204,3 +183,7 @@ def get_permission_group_member_list(ctx: Context, body: dict[str, Any]) -> dict
         if role is not None:  # left the community since: no longer listed
             listed.append({"Member_Account": user, "Role": role})
     return {"MemberList": listed, "Next": str(rows[-1][0]) if more else ""}
+
+
+# The topic-permission handlers register when this module is loaded.
+from timctl.emulator.services.permission_groups import topic_permissions  # noqa: E402, F401

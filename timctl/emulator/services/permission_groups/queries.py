@@ -51,8 +51,9 @@ def update(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
 
 
 def delete(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str) -> bool:
-    db.execute("DELETE FROM permission_group_members WHERE sdkappid = ? AND group_id = ?"
-               " AND pmg_id = ?", (sdkappid, group_id, pmg_id))
+    for table in ("permission_group_members", "permission_group_topics"):
+        db.execute(f"DELETE FROM {table} WHERE sdkappid = ? AND group_id = ? AND pmg_id = ?",
+                   (sdkappid, group_id, pmg_id))
     return db.execute("DELETE FROM permission_groups WHERE sdkappid = ? AND group_id = ?"
                       " AND pmg_id = ?", (sdkappid, group_id, pmg_id)).rowcount > 0
 
@@ -81,8 +82,36 @@ def members(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str, a
         (sdkappid, group_id, pmg_id, after, limit))]
 
 
+def topic_bindings(db: sqlite3.Connection, sdkappid: int, group_id: str,
+                   pmg_id: str) -> dict[str, tuple[int, float]]:
+    """topic ID -> (permission, the topic's creation time when bound), in the order added."""
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT topic_id, permission, topic_created FROM permission_group_topics WHERE"
+        " sdkappid = ? AND group_id = ? AND pmg_id = ? ORDER BY pos",
+        (sdkappid, group_id, pmg_id))}
+
+
+def bind_topic(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+               topic_id: str, permission: int, topic_created: float) -> None:
+    """Add or replace a binding; a replaced one keeps its place in the list."""
+    db.execute(
+        "INSERT INTO permission_group_topics (sdkappid, group_id, pmg_id, topic_id,"
+        " permission, topic_created, pos) VALUES (?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(pos),"
+        " 0) + 1 FROM permission_group_topics WHERE sdkappid = ? AND group_id = ? AND"
+        " pmg_id = ?)) ON CONFLICT (sdkappid, group_id, pmg_id, topic_id) DO UPDATE SET"
+        " permission = excluded.permission, topic_created = excluded.topic_created",
+        (sdkappid, group_id, pmg_id, topic_id, permission, topic_created, sdkappid, group_id,
+         pmg_id))
+
+
+def unbind_topic(db: sqlite3.Connection, sdkappid: int, group_id: str, pmg_id: str,
+                 topic_id: str) -> None:
+    db.execute("DELETE FROM permission_group_topics WHERE sdkappid = ? AND group_id = ? AND"
+               " pmg_id = ? AND topic_id = ?", (sdkappid, group_id, pmg_id, topic_id))
+
+
 def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
-    for table in ("permission_groups", "permission_group_members"):
+    for table in ("permission_groups", "permission_group_members", "permission_group_topics"):
         db.execute(f"DELETE FROM {table} WHERE sdkappid = ? AND group_id = ?",
                    (sdkappid, group_id))
 

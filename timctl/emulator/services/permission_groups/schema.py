@@ -26,6 +26,22 @@ CREATE TABLE permission_group_members (
 ) WITHOUT ROWID;
 """
 
+# A binding remembers its topic's creation time: a topic dismissed and created again under
+# the same ID is a new topic and must not inherit the old one's permissions.
+_V2 = """
+CREATE TABLE permission_group_topics (
+    sdkappid INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    pmg_id TEXT NOT NULL,
+    topic_id TEXT NOT NULL,
+    permission INTEGER NOT NULL,
+    topic_created REAL NOT NULL,
+    pos INTEGER NOT NULL,  -- order added: the order get_topic_permission_group lists them in
+    PRIMARY KEY (sdkappid, group_id, pmg_id, topic_id)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "permission groups of communities and their members"),
+    Migration(2, _V2, "topic permissions of permission groups"),
 )
