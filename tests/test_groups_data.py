@@ -427,3 +427,71 @@ def test_bad_perm_groups_exit_2_and_send_nothing(run: Run, local: Target,
     assert local.calls(run, *(f"{G}/{c}" for c in (
         "create_permission_group", "modify_permission_group", "destroy_permission_group",
         "add_permission_group_member"))) == 0
+
+
+# --- topic permissions of permission groups ---------------------------------------------------
+
+TOPIC_PERM_CALLS = tuple(f"{G}/{c}_topic_permission_group" for c in ("add", "set", "delete",
+                                                                      "get"))
+
+
+def test_perm_group_topics_add_set_remove_list(run: Run, target: Target) -> None:
+    club = group(run, target, "Community", "@TGS#_club6", "--topics")
+    for part in ("news", "general"):
+        ok(run, target, "groups", "topics", "create", club, "--name", part, "--id", part)
+    ok(run, target, "groups", "perm-groups", "create", club, "--name", "mods", "--id", "mods")
+    news, general = f"{club}@TOPIC#_news", f"{club}@TOPIC#_general"
+    assert ok(run, target, "groups", "perm-groups", "topics", "add", club, "mods",
+              "news=3", general, "--permission", "1") == [
+        {"TopicId": news, "Permission": 3, "Status": "added", "ErrorCode": 0, "ErrorInfo": ""},
+        {"TopicId": general, "Permission": 1, "Status": "added", "ErrorCode": 0,
+         "ErrorInfo": ""}]
+    r = run(*target.profile, "-o", "json", "groups", "perm-groups", "topics", "add", club,
+            "mods", "news=5", "missing=1")
+    assert r.code == 5, r.err  # every topic failed: already there / no such topic
+    assert [(t["Status"], t["ErrorCode"]) for t in r.json()] == [("failed", 10021),
+                                                                ("failed", 10010)]
+    ok(run, target, "groups", "perm-groups", "topics", "set", club, "@PMG#_mods", "news=7")
+    assert ok(run, target, "groups", "perm-groups", "topics", "list", club, "mods") == [
+        {"TopicId": news, "Permission": 7}, {"TopicId": general, "Permission": 1}]
+    r = run(*target.profile, "groups", "perm-groups", "topics", "list", club, "mods")
+    assert r.code == 0 and "TopicId" in r.out and news in r.out  # the table
+    r = run(*target.profile, "-o", "csv", "groups", "perm-groups", "topics", "list", club,
+            "mods")
+    assert list(csv.DictReader(io.StringIO(r.out)))[0] == {"TopicId": news, "Permission": "7"}
+    assert ok(run, target, "groups", "perm-groups", "topics", "remove", club, "mods",
+              "news") == [{"TopicId": news, "Status": "removed", "ErrorCode": 0,
+                           "ErrorInfo": ""}]
+    r = run(*target.profile, "-o", "json", "groups", "perm-groups", "topics", "list", club,
+            "mods", "news", "general")
+    assert r.code == 6  # news has none any more
+    assert [(t["TopicId"], t.get("ErrorCode", 0)) for t in r.json()] == [(news, 10010),
+                                                                        (general, 0)]
+    r = run(*target.profile, "groups", "perm-groups", "topics", "list", club, "nobody")
+    assert r.code == 5 and "10010" in r.err
+
+
+@pytest.mark.parametrize("args", [
+    ["add", "@TGS#_c", "mods", "news"],  # no bits
+    ["add", "@TGS#_c", "mods", "news=x"], ["add", "@TGS#_c", "mods", "news=-1"],
+    ["add", "@TGS#_c", "mods", f"news={2**64}"], ["set", "@TGS#_c", "mods"],
+    ["add", "@TGS#_c", "mods", "caf\u00e9=1"], ["add", "x" * 49, "mods", "news=1"],
+    ["remove", "@TGS#_c", "mods"], ["list", "@TGS#_c", "mods", "@TOPIC#x"],
+    ["add", "@TGS#_c", "mods", "news", "--permission", "-2"],
+])
+def test_bad_perm_group_topics_exit_2_and_send_nothing(run: Run, local: Target,
+                                                        args: list[str]) -> None:
+    r = run(*local.profile, "groups", "perm-groups", "topics", *args)
+    assert r.code == 2 and r.out == "", r.err
+    assert len(r.err.strip().splitlines()) == 1, r.err
+    assert local.calls(run, *TOPIC_PERM_CALLS) == 0
+
+
+def test_perm_group_topics_chunked_by_50_and_dry_run(run: Run, local: Target) -> None:
+    topics = [f"t{i}=1" for i in range(120)]
+    r = run(*local.profile, "--dry-run", "groups", "perm-groups", "topics", "add", "@TGS#_c",
+            "mods", *topics)
+    assert r.code == 0, r.err
+    assert r.out.count('"method": "POST"') == 3  # 50 + 50 + 20
+    assert "@TGS#_c@TOPIC#_t119" in r.out and "@PMG#_mods" in r.out
+    assert local.calls(run, *TOPIC_PERM_CALLS) == 0

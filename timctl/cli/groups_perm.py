@@ -2,7 +2,9 @@
 
 Facts (pages trtc.io/document/61232-61242): IDs "@PMG#_" + a custom part; a name <= 150
 bytes, custom data <= 3000 bytes; 20 permission groups destroyed and 100 members added or
-removed per call. Checked before sending (exit 2, nothing sent).
+removed per call; topic permissions are unsigned bit sets sent as TopicPermissionList
+[{TopicId, Permission}], 50 per add (61236; assumed for set and remove too), with per-topic
+results in TopicPermissionResultList. Checked before sending (exit 2, nothing sent).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import click
 from timctl.cli.context import AppContext
 from timctl.cli.groups import groups
 from timctl.cli.groups_lifecycle import api_failure, check_group_id, check_user
+from timctl.cli.groups_topics import given_topic
 from timctl.cli.listing import collect, limit_option
 from timctl.cli.options import dry_run_option, output_options, pass_app, yes_option
 from timctl.errors import UsageError
@@ -242,3 +245,148 @@ def _pmg_member_command(name: str, command: str, verb: str) -> Any:
 
 pmg_members_add = _pmg_member_command("add", "add_permission_group_member", "add")
 pmg_members_remove = _pmg_member_command("remove", "delete_permission_group_member", "remove")
+
+
+# --- topic permissions of a permission group --------------------------------------------------
+
+PMG_TOPICS_MAX = 50  # TopicPermissionList per call (trtc.io/document/61236)
+TOPIC_RESULT_COLUMNS = ["TopicId", "Permission", "Status", *RESULT_COLUMNS]
+U64 = 2**64 - 1
+
+
+@perm_groups.group("topics")
+def pmg_topics() -> None:
+    """Per-topic permission bits of a permission group (topic-enabled communities)."""
+
+
+def _topic_bits(community: str, args: Iterable[str], default: int | None) -> dict[str, int]:
+    """TOPIC=BITS (or bare TOPIC with --permission) -> {full topic ID: bits}, checked."""
+    out: dict[str, int] = {}
+    for arg in args:
+        topic, sep, text = arg.partition("=")
+        if not sep:
+            if default is None:
+                raise UsageError(f"{arg!r}: expected TOPIC=BITS, or give --permission")
+            bits = default
+        else:
+            try:
+                bits = int(text.strip())
+            except ValueError:
+                raise UsageError(f"{arg!r}: BITS must be an unsigned integer") from None
+            if not 0 <= bits <= U64:
+                raise UsageError(f"{arg!r}: BITS must be an unsigned 64-bit integer")
+        out[given_topic(community, topic)] = bits
+    if not out:
+        raise UsageError("no TOPIC given")
+    return out
+
+
+def _topic_results(app: AppContext, command: str, base: dict[str, Any], field: str,
+                   items: list[Any], done: str, bits: dict[str, int]) -> None:
+    """Send `items` in chunks of 50 and print one row per topic; exit 6/5 on failures."""
+    rows, failed = [], 0
+    for i in range(0, len(items), PMG_TOPICS_MAX):
+        answer = app.call(f"{G}/{command}", {**base, field: items[i:i + PMG_TOPICS_MAX]})
+        if answer is None:
+            continue
+        for item in answer.get("TopicPermissionResultList") or []:
+            code = item.get("ErrorCode", 0)
+            failed += code != 0
+            topic = item.get("TopicId")
+            row = {"TopicId": topic, "Permission": bits.get(topic)} if bits else {
+                "TopicId": topic}
+            rows.append({**row, "Status": done if code == 0 else "failed", "ErrorCode": code,
+                         "ErrorInfo": item.get("ErrorInfo", "")})
+    if not app.dry_run:
+        columns = TOPIC_RESULT_COLUMNS if bits else ["TopicId", "Status", *RESULT_COLUMNS]
+        api_failure(app, rows, columns, failed)
+
+
+def _topic_write(name: str, command: str, done: str, doc: str) -> Any:
+    @pmg_topics.command(name, help=f"""{doc}
+
+    \b
+    timctl groups perm-groups topics {name} @TGS#_club mods news=3 general=1
+    timctl groups perm-groups topics {name} @TGS#_club mods news general --permission 3
+    """)
+    @click.argument("community", metavar="COMMUNITY_ID")
+    @click.argument("group_ref", metavar="ID")
+    @click.argument("args", nargs=-1, required=True, metavar="TOPIC[=BITS]...")
+    @click.option("--permission", type=click.IntRange(0, U64), metavar="BITS",
+                  help="The bits for every TOPIC given without =BITS.")
+    @output_options(known=TOPIC_RESULT_COLUMNS)
+    @dry_run_option
+    @pass_app
+    def write(app: AppContext, community: str, group_ref: str, args: tuple[str, ...],
+              permission: int | None) -> None:
+        gid = check_group_id(community, "COMMUNITY_ID")
+        bits = _topic_bits(community, args, permission)
+        base = {"GroupId": gid, "PermissionGroupId": pmg_id(group_ref)}
+        items = [{"TopicId": t, "Permission": b} for t, b in bits.items()]
+        _topic_results(app, command, base, "TopicPermissionList", items, done, bits)
+
+    return write
+
+
+pmg_topics_add = _topic_write(
+    "add", "add_topic_permission_group", "added",
+    "Give a permission group permission bits on topics (50 topics per call). A topic it "
+    "already has fails; use `set` to change it. TOPIC is a full topic ID or its custom part.")
+pmg_topics_set = _topic_write(
+    "set", "set_topic_permission_group", "updated",
+    "Change a permission group's bits on topics it already has (50 topics per call).")
+
+
+@pmg_topics.command("remove")
+@click.argument("community", metavar="COMMUNITY_ID")
+@click.argument("group_ref", metavar="ID")
+@click.argument("topic_ids", nargs=-1, required=True, metavar="TOPIC...")
+@output_options(known=["TopicId", "Status", *RESULT_COLUMNS])
+@dry_run_option
+@pass_app
+def pmg_topics_remove(app: AppContext, community: str, group_ref: str,
+                      topic_ids: tuple[str, ...]) -> None:
+    """Take topics' permissions away from a permission group (50 topics per call).
+
+    \b
+    timctl groups perm-groups topics remove @TGS#_club mods news
+    """
+    gid = check_group_id(community, "COMMUNITY_ID")
+    ids = list(dict.fromkeys(given_topic(community, t) for t in topic_ids))
+    base = {"GroupId": gid, "PermissionGroupId": pmg_id(group_ref)}
+    _topic_results(app, "delete_topic_permission_group", base, "TopicIdList", ids, "removed",
+                   {})
+
+
+@pmg_topics.command("list")
+@click.argument("community", metavar="COMMUNITY_ID")
+@click.argument("group_ref", metavar="ID")
+@click.argument("topic_ids", nargs=-1, metavar="[TOPIC]...")
+@output_options(known=["TopicId", "Permission", *RESULT_COLUMNS])
+@dry_run_option
+@pass_app
+def pmg_topics_list(app: AppContext, community: str, group_ref: str,
+                    topic_ids: tuple[str, ...]) -> None:
+    """List a permission group's topic permissions (all, or the given topics). Exits 6 when
+    some given topics have none, 5 when none has.
+
+    \b
+    timctl groups perm-groups topics list @TGS#_club mods
+    timctl groups perm-groups topics list @TGS#_club mods news -o json
+    """
+    body: dict[str, Any] = {"GroupId": check_group_id(community, "COMMUNITY_ID"),
+                            "PermissionGroupId": pmg_id(group_ref)}
+    if topic_ids:
+        body["TopicIdList"] = list(dict.fromkeys(given_topic(community, t) for t in topic_ids))
+    answer = app.call(f"{G}/get_topic_permission_group", body)
+    if answer is None:
+        return
+    rows, failed = [], 0
+    for item in answer.get("TopicPermissionResultList") or []:
+        row = {"TopicId": item.get("TopicId"), "Permission": item.get("Permission")}
+        if item.get("ErrorCode"):
+            failed += 1
+            row.update(ErrorCode=item["ErrorCode"], ErrorInfo=item.get("ErrorInfo", ""))
+        rows.append(row)
+    api_failure(app, rows, ["TopicId", "Permission"] + (RESULT_COLUMNS if failed else []),
+                failed)

@@ -68,7 +68,7 @@ def topic_id(community: str, given: str) -> str:
     return full
 
 
-def _given_topic(community: str, given: str) -> str:
+def given_topic(community: str, given: str) -> str:
     """A topic named on the command line: a full ID (generated ones too) or a custom part."""
     if given.startswith(community + TOPIC_MARK):
         if _size(given) > TOPIC_ID_BYTES:
@@ -143,7 +143,7 @@ def topics_list(app: AppContext, community: str, topic_ids: tuple[str, ...],
     timctl groups topics list @TGS#_club news -o json
     """
     body: dict[str, Any] = {"GroupId": check_group_id(community, "COMMUNITY_ID")}
-    ids = [_given_topic(community, t) for t in topic_ids]
+    ids = [given_topic(community, t) for t in topic_ids]
     if ids:
         body["TopicIdList"] = ids
     who = user if user is not None else str(app.settings().get("admin"))
@@ -181,7 +181,7 @@ def topics_update(app: AppContext, community: str, topic: str, mute_all: bool | 
     timctl groups topics update @TGS#_club news --name "Club news" --mute-all
     """
     body: dict[str, Any] = {"GroupId": check_group_id(community, "COMMUNITY_ID"),
-                            "TopicId": _given_topic(community, topic),
+                            "TopicId": given_topic(community, topic),
                             **_topic_profile(profile)}
     if mute_all is not None:
         body["MuteAllMember"] = "On" if mute_all else "Off"
@@ -207,7 +207,7 @@ def topics_destroy(app: AppContext, community: str, topic_ids: tuple[str, ...]) 
     timctl groups topics destroy @TGS#_club news --yes
     """
     body = {"GroupId": check_group_id(community, "COMMUNITY_ID"),
-            "TopicIdList": list(dict.fromkeys(_given_topic(community, t) for t in topic_ids))}
+            "TopicIdList": list(dict.fromkeys(given_topic(community, t) for t in topic_ids))}
     app.confirm(f"Dismiss {len(body['TopicIdList'])} topic(s) of {community}?")
     answer = app.call(f"{TOPIC}/destroy_topic", body)
     if answer is None:
