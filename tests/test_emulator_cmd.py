@@ -295,3 +295,81 @@ def test_login_asks_which_app_when_the_db_holds_several(run, tmp_path) -> None: 
             "Web", "Online")
         assert queries.online_platforms(tx, 1400000555, ["dora"]) == {}
     app.close()
+
+
+# --- live-join / live-leave ----------------------------------------------------------------
+
+def _live_members(run, gid: str, profile: tuple[str, ...] = ("-p", "local")) -> list[str]:  # type: ignore[no-untyped-def]
+    r = run(*profile, "-o", "json", "groups", "live", "members", gid)
+    assert r.code == 0, r.err
+    return sorted(m["Member_Account"] for m in r.json())
+
+
+def _live_group(run, profile: tuple[str, ...] = ("-p", "local")) -> str:  # type: ignore[no-untyped-def]
+    assert run(*profile, "users", "import", "alice", "bob", "carol").code == 0
+    r = run(*profile, "-o", "json", "groups", "create", "--type", "AVChatRoom", "--name",
+            "live", "--id", "live-1", "--query", "GroupId")
+    assert r.code == 0, r.err
+    return r.out.strip()
+
+
+def test_live_join_and_leave_show_in_live_members(run) -> None:  # type: ignore[no-untyped-def]
+    gid = _live_group(run)
+    assert _live_members(run, gid) == []
+    r = run("emulator", "live-join", gid, "alice", "bob", "alice")
+    assert r.code == 0, r.err
+    assert r.out == "" and f"{gid}: alice, bob joined (2 online)" in r.err
+    assert _live_members(run, gid) == ["alice", "bob"]
+    r = run("-p", "local", "-o", "json", "groups", "live", "check", gid, "alice", "carol")
+    assert r.json() == [{"UserID": "alice", "InGroup": True},
+                        {"UserID": "carol", "InGroup": False}]
+    r = run("emulator", "live-leave", gid, "alice")
+    assert r.code == 0, r.err
+    assert f"{gid}: alice left (1 online)" in r.err
+    assert _live_members(run, gid) == ["bob"]
+
+
+def test_live_join_refuses_a_banned_user_and_changes_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    gid = _live_group(run)
+    r = run("-p", "local", "groups", "ban", gid, "carol", "--for", "1h")
+    assert r.code == 0, r.err
+    r = run("emulator", "live-join", gid, "alice", "carol")
+    assert r.code == 2
+    assert _one_line(r.err).endswith("UserID 'carol' is banned from group 'live-1'")
+    assert _live_members(run, gid) == []  # alice's join rolled back with the refusal
+    assert run("-p", "local", "groups", "unban", gid, "carol").code == 0
+    assert run("emulator", "live-join", gid, "carol").code == 0
+    assert _live_members(run, gid) == ["carol"]
+
+
+def test_live_join_reaches_a_served_emulator_through_its_db(run, served_profile) -> None:  # type: ignore[no-untyped-def]
+    profile = ("-p", "emu")
+    gid = _live_group(run, profile)
+    r = run("emulator", "live-join", gid, "bob", "--db", str(served_profile.db))
+    assert r.code == 0, r.err
+    assert _live_members(run, gid, profile) == ["bob"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["live-join", "live-1", "ghost"], "UserID 'ghost' is not an imported account"),
+    (["live-join", "nope", "alice"], "GroupId 'nope' is not a live group"),
+    (["live-leave", "pub-1", "alice"], "GroupId 'pub-1' is not a live group"),
+    (["live-join", "live-1"], "Missing argument 'USERID...'"),
+    (["live-join", "live-1", "alice", "--sdkappid", "1400000001"],
+     "SDKAppID must be one of [1400000000]"),
+])
+def test_live_errors_are_one_line_exit_2(run, args, message) -> None:  # type: ignore[no-untyped-def]
+    gid = _live_group(run)
+    assert run("-p", "local", "groups", "create", "--type", "Public", "--name", "p", "--id",
+               "pub-1").code == 0
+    r = run("emulator", *args)
+    assert r.code == 2
+    assert message in _one_line(r.err)
+    assert _live_members(run, gid) == []
+
+
+def test_live_join_needs_an_existing_database(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "none.db"
+    r = run("emulator", "live-join", "live-1", "alice", "--db", str(db))
+    assert r.code == 2 and "does not exist" in _one_line(r.err)
+    assert not db.exists()

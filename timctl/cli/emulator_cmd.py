@@ -331,3 +331,69 @@ def logout(user_id: str, platform: str | None, sdkappid: int | None,
     name = _platform(platform) if platform is not None else None
     _set_login(db, sdkappid, user_id, name, "Offline")
     click.echo(f"{user_id}: logged out{' of ' + name if name else ''}", err=True)
+
+
+def _set_live(db: Path | None, sdkappid: int | None, group_id: str, users: list[str],
+              online: bool) -> int:
+    """Put users online in (or take them out of) a live group through the live service's
+    control route, in one transaction: any refusal leaves nothing changed. Returns how many
+    are online there afterwards."""
+    import time
+
+    from timctl.emulator import apps
+    from timctl.emulator.services import ControlContext, ControlError
+    from timctl.emulator.services.groups import queries as groups
+    from timctl.emulator.services.live import control
+    from timctl.emulator.store import Store
+
+    with Store(_existing(db)) as store, store.tx() as tx:
+        ids = tuple(a.sdkappid for a in apps.load_all(tx))
+        if sdkappid is None and len(ids) != 1:
+            raise UsageError(f"the database holds SDKAppID {', '.join(map(str, ids))}: "
+                             "pick one with --sdkappid")
+        app_id = ids[0] if sdkappid is None else sdkappid
+        ctx = ControlContext(tx, time.time(), ids)
+        count = 0
+        for user_id in users:
+            # A banned user cannot enter the group, from the SDK either (ban_group_member).
+            if online and app_id in ids and groups.is_banned(tx, app_id, group_id, user_id,
+                                                             ctx.now):
+                raise UsageError(f"UserID {user_id!r} is banned from group {group_id!r}")
+            body = {"SDKAppID": app_id, "GroupId": group_id, "UserID": user_id,
+                    "Online": online}
+            try:
+                count = int(control.set_presence(ctx, body)["online"])
+            except ControlError as exc:
+                raise UsageError(str(exc)) from None
+        return count
+
+
+def _live_command(name: str, online: bool, doc: str) -> Any:
+    @emulator.command(name, help=doc)
+    @click.argument("group_id", metavar="GROUP")
+    @click.argument("user_ids", nargs=-1, required=True, metavar="USERID...")
+    @_sdkappid_option
+    @_db_option
+    def command(group_id: str, user_ids: tuple[str, ...], sdkappid: int | None,
+                db: Path | None) -> None:
+        users = list(dict.fromkeys(user_ids))
+        count = _set_live(db, sdkappid, group_id, users, online)
+        click.echo(f"{group_id}: {', '.join(users)} {'joined' if online else 'left'} "
+                   f"({count} online)", err=True)
+
+    return command
+
+
+live_join = _live_command("live-join", True, """Put users online in a live group
+    (AVChatRoom), as an SDK join would, so `groups live members`, `live check` and
+    `online-count` see them. A user banned from the group is refused; nothing changes then.
+
+    \b
+    timctl emulator live-join @TGS#aLive alice bob
+    """)
+live_leave = _live_command("live-leave", False, """Take users out of a live group
+    (AVChatRoom), as leaving in the SDK would.
+
+    \b
+    timctl emulator live-leave @TGS#aLive alice
+    """)
