@@ -320,6 +320,9 @@ def test_live_join_and_leave_show_in_live_members(run) -> None:  # type: ignore[
     assert r.code == 0, r.err
     assert r.out == "" and f"{gid}: alice, bob joined (2 online)" in r.err
     assert _live_members(run, gid) == ["alice", "bob"]
+    r = run("-p", "local", "-o", "json", "groups", "online-count", gid)
+    assert r.code == 0, r.err
+    assert r.json() == {"GroupId": gid, "OnlineMemberNum": 2}
     r = run("-p", "local", "-o", "json", "groups", "live", "check", gid, "alice", "carol")
     assert r.json() == [{"UserID": "alice", "InGroup": True},
                         {"UserID": "carol", "InGroup": False}]
