@@ -174,3 +174,14 @@ def test_cascades(api, room):
     api.ok("group_open_http_svc/create_group", {"Type": "AVChatRoom", "Name": "again",
                                                "GroupId": room})
     assert accounts(api.ok(MEMBERS, {"GroupId": room, "Timestamp": 0})) == []
+
+
+def test_the_live_control_route_refuses_a_banned_user(api):
+    """Over HTTP too, not only through `timctl emulator live-join`."""
+    api.import_users("boss", "troll")
+    gid = api.ok("group_open_http_svc/create_group",
+                 {"Type": "AVChatRoom", "Name": "L", "Owner_Account": "boss"})["GroupId"]
+    api.ok("group_open_http_svc/ban_group_member",
+           {"GroupId": gid, "Members_Account": ["troll"], "Duration": 3600})
+    r = api.control("live", {"GroupId": gid, "UserID": "troll", "Online": True})
+    assert r.status_code == 400 and "banned" in r.json()["error"]

@@ -342,7 +342,6 @@ def _set_live(db: Path | None, sdkappid: int | None, group_id: str, users: list[
 
     from timctl.emulator import apps
     from timctl.emulator.services import ControlContext, ControlError
-    from timctl.emulator.services.groups import queries as groups
     from timctl.emulator.services.live import control
     from timctl.emulator.store import Store
 
@@ -354,11 +353,7 @@ def _set_live(db: Path | None, sdkappid: int | None, group_id: str, users: list[
         app_id = ids[0] if sdkappid is None else sdkappid
         ctx = ControlContext(tx, time.time(), ids)
         count = 0
-        for user_id in users:
-            # A banned user cannot enter the group, from the SDK either (ban_group_member).
-            if online and app_id in ids and groups.is_banned(tx, app_id, group_id, user_id,
-                                                             ctx.now):
-                raise UsageError(f"UserID {user_id!r} is banned from group {group_id!r}")
+        for user_id in users:  # set_presence refuses a banned user (ban_group_member)
             body = {"SDKAppID": app_id, "GroupId": group_id, "UserID": user_id,
                     "Online": online}
             try:

@@ -27,6 +27,9 @@ def set_presence(ctl: ControlContext, body: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(user_id, str) or not accounts.exists(ctl.db, sdkappid, user_id):
         raise ControlError(400, f"UserID {user_id!r} is not an imported account")
     if online:
+        if groups.is_banned(ctl.db, sdkappid, group_id, user_id, ctl.now):
+            # a banned user cannot enter the live group until the ban ends (ban_group_member)
+            raise ControlError(400, f"UserID {user_id!r} is banned from group {group_id!r}")
         queries.join(ctl.db, sdkappid, group_id, user_id, ctl.now)
     else:
         queries.leave(ctl.db, sdkappid, group_id, user_id)
