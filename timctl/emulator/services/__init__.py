@@ -11,7 +11,8 @@ Every package `services/<name>/` is one service and needs nothing registered els
 A handler is `handler(ctx, body) -> dict`: it returns the response fields beyond the envelope,
 or raises ApiFail for a whole-request error. Cross-service effects go through hooks: deleting
 an account calls every service's `on_account_deleted(db, sdkappid, user_id)`; destroying a
-group calls every service's `on_group_destroyed(db, sdkappid, group_id)`.
+group calls every service's `on_group_destroyed(db, sdkappid, group_id)`, dismissing a
+community topic `on_topic_destroyed(db, sdkappid, group_id, topic_id)`.
 
 Documented facts for REST services no package answers yet (their calls get 60009 before any
 of this matters): admin-permission codes sns 30004, recentcontact 50003, group services 10007;
@@ -41,6 +42,8 @@ __all__ = ["ApiFail", "Context", "ControlContext", "ControlError", "Service", "S
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
 AccountHook = Callable[[sqlite3.Connection, int, str], None]  # (db, sdkappid, user_id)
 GroupHook = Callable[[sqlite3.Connection, int, str], None]  # (db, sdkappid, group_id)
+# (db, sdkappid, community group_id, topic_id)
+TopicHook = Callable[[sqlite3.Connection, int, str, str], None]
 AdminHook = Callable[[sqlite3.Connection, int, str, float], None]  # (db, sdkappid, admin, now)
 ControlHandler = Callable[["ControlContext", dict[str, Any]], dict[str, Any]]
 
@@ -103,6 +106,7 @@ class Service:
     on_account_deleted: AccountHook | None = None  # remove the user's rows
     on_admin_added: AdminHook | None = None  # an App Admin was configured
     on_group_destroyed: GroupHook | None = None  # remove the group's rows
+    on_topic_destroyed: TopicHook | None = None  # remove a community topic's rows
     control: Mapping[str, ControlRoute] = field(default_factory=dict)  # /_emulator/<name>
 
     @property
@@ -195,6 +199,14 @@ def group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> Non
     for service in all_services():
         if service.on_group_destroyed is not None:
             service.on_group_destroyed(db, sdkappid, group_id)
+
+
+def topic_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str,
+                    topic_id: str) -> None:
+    """Cascade: every service removes the dismissed topic's rows."""
+    for service in all_services():
+        if service.on_topic_destroyed is not None:
+            service.on_topic_destroyed(db, sdkappid, group_id, topic_id)
 
 
 def admin_added(db: sqlite3.Connection, sdkappid: int, admin: str, now: float) -> None:

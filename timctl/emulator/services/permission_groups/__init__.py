@@ -17,4 +17,5 @@ SERVICE = Service(
     migrations=MIGRATIONS,
     on_account_deleted=queries.on_account_deleted,
     on_group_destroyed=queries.on_group_destroyed,
+    on_topic_destroyed=queries.on_topic_destroyed,
 )

@@ -116,6 +116,12 @@ def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> 
                    (sdkappid, group_id))
 
 
+def on_topic_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str,
+                       topic_id: str) -> None:
+    db.execute("DELETE FROM permission_group_topics WHERE sdkappid = ? AND group_id = ? AND"
+               " topic_id = ?", (sdkappid, group_id, topic_id))
+
+
 def on_account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> None:
     db.execute("DELETE FROM permission_group_members WHERE sdkappid = ? AND user_id = ?",
                (sdkappid, user_id))

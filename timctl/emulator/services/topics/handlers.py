@@ -18,6 +18,7 @@ import secrets
 import string
 from typing import Any
 
+from timctl.emulator import services
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id, utf8_len
 from timctl.emulator.services.groups import queries as groups
 from timctl.emulator.services.groups.common import target
@@ -195,6 +196,7 @@ def destroy_topic(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     results = []
     for topic_id in dict.fromkeys(ids):
         if queries.delete(ctx.db, ctx.sdkappid, group.group_id, topic_id):
+            services.topic_destroyed(ctx.db, ctx.sdkappid, group.group_id, topic_id)
             results.append({"ErrorCode": 0, "ErrorInfo": "", "TopicId": topic_id})
         else:
             results.append({"ErrorCode": GONE, "ErrorInfo": "topic already dismissed or"
