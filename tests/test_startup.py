@@ -23,7 +23,8 @@ print(",".join(m for m in {heavy!r} if m in sys.modules))
 @pytest.mark.parametrize("args", [
     ["--help"], ["users", "import", "--help"], ["users", "--help"], ["api", "--help"],
     ["config", "init", "--help"], ["emulator", "serve", "--help"], ["usersig", "gen", "--help"],
-    ["help", "exit-codes"], ["--version"],
+    ["help", "exit-codes"], ["--version"], ["groups", "--help"], ["groups", "create", "--help"],
+    ["groups", "apply", "--help"], ["users", "profile", "set", "--help"],
 ])
 def test_help_does_not_import_heavy_modules(args: list[str]) -> None:
     out = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)],
