@@ -30,11 +30,13 @@ SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "emulator": ("timctl.cli.emulator_cmd", "emulator", "Run or reset the local emulator."),
     "groups": ("timctl.cli.groups", "groups", "Create, inspect and provision groups."),
     "help": ("timctl.cli.help_cmd", "help_", "Help topics: exit-codes, environment."),
+    "messages": ("timctl.cli.messages", "messages", "Send messages, read history."),
+    "revoke": ("timctl.cli.revoke", "revoke", "Recall one-to-one and group messages."),
     "users": ("timctl.cli.users", "users", "Import, check and delete accounts."),
     "usersig": ("timctl.cli.usersig", "usersig", "Generate, decode and verify UserSigs."),
 }
 # Singular and plural nouns both work (`timctl user check` = `timctl users check`).
-ALIASES = {"user": "users", "group": "groups"}
+ALIASES = {"user": "users", "group": "groups", "message": "messages"}
 
 
 class LazyGroup(click.Group):

@@ -1,0 +1,84 @@
+"""timctl revoke c2c|group|by-sender: inputs (arguments, files, stdin; plain, CSV, JSONL with
+MsgKey/MsgSeq), chunking, confirmation and dry runs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+LOCAL = ("-p", "local")
+Run = Callable[..., Any]
+
+
+def recall_calls(run: Run) -> int:
+    r = run("-o", "json", "emulator", "stats")
+    if r.code != 0:
+        return 0
+    return sum(row["calls"] for row in r.json() if "recall" in row["endpoint"]
+               or "withdraw" in row["endpoint"] or "by_sender" in row["endpoint"])
+
+
+def test_group_plan_chunks_by_ten_from_jsonl_csv_and_args(run: Run, tmp_path: Any) -> None:
+    lines = "".join(json.dumps({"MsgSeq": n, "From_Account": "spam"}) + "\n"
+                    for n in range(1, 13))
+    (tmp_path / "seqs.csv").write_text("MsgSeq,Note\n13,x\n014,y\n")
+    r = run(*LOCAL, "--dry-run", "revoke", "group", "--group", "team-1", "-",
+            "-f", str(tmp_path / "seqs.csv"), "15", input=lines)
+    assert r.code == 0, r.err
+    plan = r.json()
+    assert (plan["endpoint"], plan["items"], plan["calls"], plan["batch_size"]) == (
+        "group_open_http_svc/group_msg_recall", 15, 2, 10)
+    first, second = (p["body"] for p in plan["first_requests"])
+    assert first == {"GroupId": "team-1", "MsgSeqList": [{"MsgSeq": n} for n in
+                                                         [13, 14, *range(1, 9)]]}
+    assert second["MsgSeqList"] == [{"MsgSeq": n} for n in (9, 10, 11, 12, 15)]
+    assert recall_calls(run) == 0
+
+
+def test_bad_lines_are_skipped_and_named(run: Run) -> None:
+    r = run(*LOCAL, "--dry-run", "revoke", "group", "--group", "g", "-",
+            input='{"MsgSeq": 1}\n{"MsgSeq": 0}\n{"MsgSeq": "x"}\n{"Other": 2}\n'
+                  '{"MsgSeq": 4294967296}\n')
+    assert r.code == 0, r.err
+    assert r.json()["items"] == 1 and r.json()["skipped"] == 4
+    assert "-:2: not a MsgSeq" in r.err and "-:4: no MsgSeq" in r.err
+
+
+def test_c2c_plan_one_key_per_call(run: Run) -> None:
+    keys = "".join(json.dumps({"MsgKey": f"{n}_7_1700000000"}) + "\n" for n in range(3))
+    r = run(*LOCAL, "--dry-run", "revoke", "c2c", "--from", "alice", "--to", "bob", "-",
+            input=keys)
+    assert r.code == 0, r.err
+    plan = r.json()
+    assert (plan["endpoint"], plan["calls"]) == ("openim/admin_msgwithdraw", 3)
+    assert plan["first_requests"][0]["body"] == {"From_Account": "alice", "To_Account": "bob",
+                                                 "MsgKey": "0_7_1700000000"}
+
+
+@pytest.mark.parametrize(("args", "why"), [
+    (["group", "--group", "g", "0"], "argument 1: not a MsgSeq"),
+    (["group", "--group", "g", "abc"], "not a MsgSeq"),
+    (["group", "--group", "g"], "no items given"),
+    (["group", "--group", "g", "1", "--reason", "r" * 101], "100 bytes"),
+    (["c2c", "--from", "a", "--to", "b", "k" * 51], "at most 50"),
+    (["c2c", "--from", "a", "--to", "b", "1 2"], "no spaces"),
+    (["c2c", "--to", "b", "1_2_3"], "--from"),
+    (["by-sender", "--group", "g"], "--user"),
+])
+def test_bad_input_is_a_usage_error(run: Run, args: list[str], why: str) -> None:
+    r = run(*LOCAL, "revoke", *args, "--yes")
+    assert r.code == 2 and why in r.err, r.err
+    assert recall_calls(run) == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["group", "--group", "g", "1"], ["c2c", "--from", "a", "--to", "b", "1_2_3"],
+    ["by-sender", "--group", "g", "--user", "u"],
+])
+def test_asks_or_needs_yes(run: Run, args: list[str]) -> None:
+    r = run(*LOCAL, "revoke", *args)
+    assert r.code == 2 and "refusing without --yes" in r.err, r.err
+    assert recall_calls(run) == 0

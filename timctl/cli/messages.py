@@ -1,0 +1,152 @@
+"""timctl messages (also `timctl message`): send one-to-one and group messages, read history.
+
+Facts: sendmsg (1047/34919, 269/2282): From_Account optional (the admin otherwise),
+MsgRandom required and deduplicated with MsgSeq, sender and content for 120 s, MsgLifeTime
+0..604800 (0: online only, not stored), SyncOtherMachine 1 (sync to the sender) / 2 (do not),
+answer MsgTime + MsgKey. send_group_msg (1047/34959): Random deduplicated for 5 minutes,
+MsgPriority High/Normal/Low, GroupAtInfo at most 30 (GroupAtAllFlag 1 = @all), OnlineOnlyFlag
+1 = online members only, answer MsgTime + MsgSeq. The client fills MsgRandom/MsgSeq/Random
+once, before the first attempt, so a retry after a lost answer is dropped as a repeat.
+History lives in messages_history.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from timctl.cli.context import AppContext
+from timctl.cli.messages_body import body_options, message_fields, message_options
+from timctl.cli.options import dry_run_option, output_options, pass_app
+from timctl.errors import UsageError
+
+SENDMSG = "openim/sendmsg"
+SEND_GROUP = "group_open_http_svc/send_group_msg"
+MAX_LIFETIME = 604800  # 7 days, documented maximum of MsgLifeTime
+MAX_AT = 30  # documented @-mentions per group message (10053)
+PRIORITIES = ("High", "Normal", "Low")
+SEND_COLUMNS = ["GroupId", "MsgKey", "MsgSeq", "MsgTime", "Time", "MsgDropReason"]
+
+
+@click.group()
+def messages() -> None:
+    """Send one-to-one and group messages, read history (revoke: `timctl revoke`)."""
+
+
+def iso(seconds: Any) -> str | None:
+    """Unix seconds as UTC ISO text (the API's seconds stay in JSON)."""
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _user(value: str | None, flag: str) -> str | None:
+    from timctl.cli.inputs import user_id_problem
+
+    if value is None:
+        return None
+    problem = user_id_problem(value)
+    if problem:
+        raise UsageError(f"{flag}: {problem}: {value!r}")
+    return value
+
+
+def check_group(value: str | None, flag: str = "--group") -> str:
+    """A group ID by the documented rules (usage error otherwise)."""
+    import timctl.cli.groups  # noqa: F401 - loads groups_lifecycle without an import cycle
+    from timctl.cli.groups_lifecycle import check_group_id
+
+    return check_group_id(value or "", flag)
+
+
+def _at_info(at: tuple[str, ...]) -> list[dict[str, Any]]:
+    if len(at) > MAX_AT:
+        raise UsageError(f"--at: at most {MAX_AT} mentions per message ({len(at)} given)")
+    return [{"GroupAtAllFlag": 1} if user.lower() == "all"
+            else {"GroupAtAllFlag": 0, "GroupAt_Account": _user(user, "--at")} for user in at]
+
+
+@messages.command("send")
+@click.option("--to", "to", metavar="USERID", help="One-to-one: the recipient.")
+@click.option("--group", "group_id", metavar="GROUP_ID", help="Group: the group.")
+@click.option("--from", "sender", metavar="USERID",
+              help="Send on behalf of this account (default: the admin).")
+@body_options
+@message_options
+@click.option("--sync/--no-sync", "sync", default=None,
+              help="One-to-one: sync to the sender's devices and roaming, or not "
+                   "(SyncOtherMachine 1/2; default: the server's).")
+@click.option("--lifetime", type=click.IntRange(0, MAX_LIFETIME), metavar="SECONDS",
+              help="Offline retention, at most 604800 (7 days); 0 = online only, not stored.")
+@click.option("--at", "at", multiple=True, metavar="USERID|all",
+              help="Group: mention a member, or all (repeatable, at most 30).")
+@click.option("--priority", type=click.Choice(PRIORITIES),
+              help="Group: MsgPriority under throttling.")
+@output_options(known=SEND_COLUMNS)
+@dry_run_option
+@pass_app
+def send(app: AppContext, to: str | None, group_id: str | None, sender: str | None,
+         sync: bool | None, lifetime: int | None, at: tuple[str, ...], priority: str | None,
+         **flags: Any) -> None:
+    """Send a one-to-one (--to) or group (--group) message; prints its MsgKey (one-to-one)
+    or MsgSeq (group) and MsgTime. A retry after a lost answer carries the same
+    MsgRandom/Random, so the server drops the repeat: one message, never two.
+
+    \b
+    timctl messages send --to bob --text "hello"
+    timctl messages send --from alice --to bob --image https://x/y.png --text caption
+    timctl messages send --group team-1 --text "@bob look" --at bob --priority High
+    timctl messages send --to bob --body @body.json --push-title News --no-unread
+    """
+    if (to is None) == (group_id is None):
+        raise UsageError("give exactly one of --to USERID (one-to-one) and --group GROUP_ID")
+    fields = message_fields(flags)
+    body: dict[str, Any] = {}
+    if sender is not None:
+        body["From_Account"] = _user(sender, "--from")
+    if to is not None:
+        if at or priority:
+            raise UsageError(f"--{'at' if at else 'priority'} is for group messages (--group)")
+        body["To_Account"] = _user(to, "--to")
+        if sync is not None:
+            body["SyncOtherMachine"] = 1 if sync else 2
+        if lifetime is not None:
+            body["MsgLifeTime"] = lifetime
+        body.update(fields)
+        answer = app.call(SENDMSG, body)
+        if answer is not None:
+            app.emit({"MsgKey": answer.get("MsgKey"), "MsgTime": answer.get("MsgTime"),
+                      "Time": iso(answer.get("MsgTime"))}, columns=["MsgKey", "MsgTime", "Time"])
+        return
+    if sync is not None:
+        raise UsageError("--sync/--no-sync is for one-to-one messages (--to)")
+    if lifetime not in (None, 0):
+        raise UsageError("--lifetime: group messages take only 0 (online members only, "
+                         "OnlineOnlyFlag)")
+    if lifetime == 0 and "SendMsgControl" in fields:
+        raise UsageError("--lifetime 0 cannot be combined with --no-unread/--no-last-msg "
+                         "(documented)")
+    body = {"GroupId": check_group(group_id), **body, **fields}
+    if lifetime == 0:
+        body["OnlineOnlyFlag"] = 1
+    if priority:
+        body["MsgPriority"] = priority
+    if at:
+        body["GroupAtInfo"] = _at_info(at)
+    answer = app.call(SEND_GROUP, body)
+    if answer is not None:
+        row = {"GroupId": group_id, "MsgSeq": answer.get("MsgSeq"),
+               "MsgTime": answer.get("MsgTime"), "Time": iso(answer.get("MsgTime"))}
+        if answer.get("MsgDropReason"):
+            row["MsgDropReason"] = answer["MsgDropReason"]
+            app.log(f"timctl: the message was dropped: {answer['MsgDropReason']}")
+        app.emit(row, columns=["GroupId", "MsgSeq", "MsgTime", "Time", "MsgDropReason"])
+
+
+# Further messages commands live in their own modules and register on the group above.
+from timctl.cli import messages_history  # noqa: E402, F401
