@@ -1,0 +1,22 @@
+"""One-to-one messages (openim): sendmsg, batchsendmsg, admin_getroammsg, admin_msgwithdraw,
+admin_set_msg_read, get_c2c_unread_msg_num.
+
+Pages: tencentcloud 1047/34919 (sendmsg), 34920 (batchsendmsg), 35478 (admin_getroammsg),
+35015 (admin_msgwithdraw), 38996 (admin_set_msg_read), 41046 (get_c2c_unread_msg_num);
+cloud.tencent 269/2282 (2026: the 120 s dedup key). The openim spec is the accounts
+package's (one spec per REST service).
+"""
+
+from __future__ import annotations
+
+from timctl.emulator.services import Service
+from timctl.emulator.services.accounts import SERVICE as ACCOUNTS
+from timctl.emulator.services.c2c_messages import queries
+from timctl.emulator.services.c2c_messages.schema import MIGRATIONS
+
+SERVICE = Service(
+    name="c2c_messages",
+    specs={"openim": ACCOUNTS.specs["openim"]},
+    migrations=MIGRATIONS,
+    on_account_deleted=queries.on_account_deleted,
+)

@@ -1,0 +1,98 @@
+"""SQL of the group message store. Every function takes the request's connection first."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from timctl.emulator.services.groups import queries as groups
+
+DEDUP_SECONDS = 300  # send_group_msg: same Random and content within 5 minutes
+PRIORITIES = {"High": 1, "Normal": 2, "Low": 3, "Lowest": 4}  # history shows the numbers
+
+
+def find_duplicate(db: sqlite3.Connection, sdkappid: int, group_id: str, random: int,
+                   crc: int, now: float) -> tuple[int, int] | None:
+    """(MsgSeq, MsgTime) of the message this send repeats, if any."""
+    row = db.execute("SELECT msg_seq, msg_time FROM group_msgs WHERE sdkappid = ?"
+                     " AND group_id = ? AND msg_random = ? AND body_crc = ? AND sent_at > ?"
+                     " ORDER BY msg_seq LIMIT 1",
+                     (sdkappid, group_id, random, crc, now - DEDUP_SECONDS)).fetchone()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def insert(db: sqlite3.Connection, sdkappid: int, group_id: str, *, from_id: str, random: int,
+           msg_time: int, body: list[Any], cloud_data: str | None, priority: int,
+           at_info: list[Any], crc: int, now: float) -> int:
+    """Store a message under the group's next MsgSeq; returns that seq."""
+    seq = groups.next_msg_seq(db, sdkappid, group_id)
+    db.execute("INSERT INTO group_msgs (sdkappid, group_id, msg_seq, from_id, msg_random,"
+               " msg_time, body, cloud_data, priority, at_info, body_crc, sent_at)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               (sdkappid, group_id, seq, from_id, random, msg_time,
+                json.dumps(body, ensure_ascii=False), cloud_data, priority,
+                json.dumps(at_info, ensure_ascii=False), crc, now))
+    return seq
+
+
+def _tip_item(tip: dict[str, Any]) -> dict[str, Any]:
+    # The pages say only that tips come with IsSystemMsg 1; their body shape is inferred.
+    content = {"OpType": tip["kind"], "Operator_Account": tip["operator"],
+               "List_Account": tip["users"], **tip["data"]}
+    return {"From_Account": tip["operator"], "IsPlaceMsg": 0, "IsSystemMsg": 1,
+            "MsgBody": [{"MsgType": "TIMGroupTipElem", "MsgContent": content}],
+            "MsgPriority": PRIORITIES["Normal"], "MsgRandom": 0, "MsgSeq": tip["MsgSeq"],
+            "MsgTimeStamp": int(tip["time"])}
+
+
+def items(db: sqlite3.Connection, sdkappid: int, group_id: str, low: int, high: int,
+          with_recalled: bool) -> list[dict[str, Any]]:
+    """Messages and tips with MsgSeq in [low, high], the newest first, as RspMsgList lists
+    them; recalled messages (IsPlaceMsg 2) only when asked for."""
+    out = [_tip_item(t) for t in groups.history(db, sdkappid, group_id)
+           if low <= t["MsgSeq"] <= high]
+    for seq, frm, rnd, at, body, cloud, prio, recalled in db.execute(
+        "SELECT msg_seq, from_id, msg_random, msg_time, body, cloud_data, priority, recalled"
+        " FROM group_msgs WHERE sdkappid = ? AND group_id = ? AND msg_seq BETWEEN ? AND ?",
+        (sdkappid, group_id, low, high),
+    ):
+        if recalled and not with_recalled:
+            continue
+        item: dict[str, Any] = {
+            "From_Account": frm, "IsPlaceMsg": 2 if recalled else 0, "IsSystemMsg": 0,
+            "MsgBody": json.loads(body), "MsgPriority": int(prio), "MsgRandom": int(rnd),
+            "MsgSeq": int(seq), "MsgTimeStamp": int(at)}
+        if cloud is not None:
+            item["CloudCustomData"] = cloud
+        out.append(item)
+    return sorted(out, key=lambda m: -int(m["MsgSeq"]))
+
+
+def state(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> str:
+    """"message", "recalled", "tip" or "missing"."""
+    row = db.execute("SELECT recalled FROM group_msgs WHERE sdkappid = ? AND group_id = ?"
+                     " AND msg_seq = ?", (sdkappid, group_id, seq)).fetchone()
+    if row is not None:
+        return "recalled" if row[0] else "message"
+    tips = groups.history(db, sdkappid, group_id)
+    return "tip" if any(t["MsgSeq"] == seq for t in tips) else "missing"
+
+
+def recall(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> None:
+    db.execute("UPDATE group_msgs SET recalled = 1 WHERE sdkappid = ? AND group_id = ?"
+               " AND msg_seq = ?", (sdkappid, group_id, seq))
+
+
+def recall_by_sender(db: sqlite3.Connection, sdkappid: int, group_id: str, sender: str,
+                     last_seq: int, window: int) -> int:
+    """Recall the sender's messages among the group's latest `window` seqs; how many."""
+    cur = db.execute("UPDATE group_msgs SET recalled = 1 WHERE sdkappid = ? AND group_id = ?"
+                     " AND from_id = ? AND recalled = 0 AND msg_seq > ?",
+                     (sdkappid, group_id, sender, last_seq - window))
+    return cur.rowcount
+
+
+def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
+    db.execute("DELETE FROM group_msgs WHERE sdkappid = ? AND group_id = ?",
+               (sdkappid, group_id))
