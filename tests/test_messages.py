@@ -173,3 +173,158 @@ def test_history_requests(run: Run) -> None:
 def test_bad_history_flags(run: Run, args: list[str], why: str) -> None:
     r = run(*LOCAL, "messages", "history", *args)
     assert r.code == 2 and why in r.err, r.err
+
+
+# --- against the emulator: embedded and over HTTP ------------------------------------------------
+
+RELAY = [{"MsgType": "TIMRelayElem", "MsgContent": {
+    "Title": "chat", "MsgNum": 1, "CompatibleText": "upgrade", "AbstractList": ["a: hi"],
+    "MsgList": [{"From_Account": "alice", "To_Account": "bob", "MsgSeq": 1, "MsgRandom": 2,
+                 "MsgTimeStamp": 1700000000, "MsgBody": [
+                     {"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]}]}}]
+# One message per element type (media elements may only come first), and a mixed one.
+EVERY_ELEMENT: list[list[str]] = [
+    ["--text", "hello ✓"],
+    ["--image", "https://cdn.example/p.png", "--text", "caption"],
+    ["--file", "https://cdn.example/report.pdf"],
+    ["--sound", "https://cdn.example/v.mp3"],
+    ["--video", "https://cdn.example/v.mp4"],
+    ["--location", "22.5,114.0,Shenzhen"],
+    ["--face", "7"],
+    ["--custom-data", '{"k":1}', "--custom-desc", "push", "--custom-ext", "e"],
+    ["--body", json.dumps(RELAY)],
+    ["--text", "a", "--face", "1", "--location", "1,2", "--custom-data", "x", "--text", "b"],
+]
+
+
+@pytest.fixture(params=["embedded", "http"])
+def profile(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    if request.param == "http":
+        request.getfixturevalue("served_profile")
+        return ("-p", "emu")
+    return LOCAL
+
+
+def sent_body(run: Run, profile: tuple[str, ...], target: list[str],
+              args: list[str]) -> list[dict[str, Any]]:
+    """The MsgBody the flags make (a dry run), then the real send."""
+    r = run(*profile, "--dry-run", "messages", "send", *target, *args)
+    assert r.code == 0, r.err
+    body = json.loads(r.out)["body"]["MsgBody"]
+    r = run(*profile, "-o", "json", "messages", "send", *target, *args)
+    assert r.code == 0, r.err
+    return list(body)
+
+
+def history(run: Run, profile: tuple[str, ...], *args: str) -> list[dict[str, Any]]:
+    r = run(*profile, "-o", "json", "messages", "history", *args)
+    assert r.code == 0, r.err
+    return list(r.json())
+
+
+def test_c2c_round_trip_of_every_element_type(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "bob").code == 0
+    target = ["--from", "alice", "--to", "bob"]
+    bodies = [sent_body(run, profile, target, args) for args in EVERY_ELEMENT]
+    rows = history(run, profile, "--user", "alice", "--peer", "bob")
+    # same-second messages are ordered by their (random) MsgSeq: compare as multisets
+    assert sorted(json.dumps(row["MsgBody"]) for row in rows) == sorted(map(json.dumps, bodies))
+    assert {row["From_Account"] for row in rows} == {"alice"}
+    assert all(row["MsgKey"] and row["Revoked"] is False for row in rows)
+    # bob sees the same conversation
+    assert len(history(run, profile, "--user", "bob", "--peer", "alice")) == len(bodies)
+
+
+def test_group_round_trip_of_every_element_type(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "bob").code == 0
+    r = run(*profile, "groups", "create", "--type", "Public", "--name", "Team", "--id",
+            "team-1", "--owner", "alice", "--members", "bob")
+    assert r.code == 0, r.err
+    bodies = [sent_body(run, profile, ["--group", "team-1", "--from", "bob"], args)
+              for args in EVERY_ELEMENT]
+    rows = [row for row in history(run, profile, "--group", "team-1")
+            if row["From_Account"] == "bob"]
+    assert [row["MsgBody"] for row in rows] == bodies[::-1]
+    seqs = [row["MsgSeq"] for row in rows]
+    assert seqs == sorted(seqs, reverse=True) and len(set(seqs)) == len(seqs)
+    r = run(*profile, "-o", "json", "messages", "send", "--group", "team-1", "--text", "hi")
+    assert r.code == 0, r.err
+    assert set(r.json()) == {"GroupId", "MsgSeq", "MsgTime", "Time"}
+    assert r.json()["MsgSeq"] == seqs[0] + 1
+
+
+def test_send_output_formats(run: Run) -> None:
+    assert run(*LOCAL, "users", "import", "alice", "bob").code == 0
+    r = run(*LOCAL, "-o", "json", "messages", "send", "--to", "bob", "--text", "hi")
+    assert r.code == 0, r.err
+    sent = r.json()
+    assert set(sent) == {"MsgKey", "MsgTime", "Time"} and isinstance(sent["MsgTime"], int)
+    r = run(*LOCAL, "-o", "table", "messages", "send", "--to", "bob", "--text", "hi")
+    assert r.code == 0 and "MsgKey" in r.out
+    r = run(*LOCAL, "-o", "json", "messages", "send", "--to", "bob", "--text", "x",
+            "--query", "MsgKey")
+    assert r.code == 0 and r.json().count("_") == 2
+
+
+def test_history_formats_limit_and_seq_range(run: Run) -> None:
+    assert run(*LOCAL, "users", "import", "alice", "bob").code == 0
+    assert run(*LOCAL, "groups", "create", "--type", "Public", "--name", "T", "--id", "g2",
+               "--owner", "alice").code == 0
+    for i in range(25):
+        assert run(*LOCAL, "messages", "send", "--group", "g2", "--from", "alice",
+                   "--text", f"m{i}").code == 0
+    mine = [r for r in history(run, LOCAL, "--group", "g2") if r["From_Account"] == "alice"]
+    assert [r["Elements"] for r in mine] == [f"m{i}" for i in range(24, -1, -1)]
+    top = mine[0]["MsgSeq"]
+    assert len(history(run, LOCAL, "--group", "g2", "--limit", "3")) == 3
+    ranged = history(run, LOCAL, "--group", "g2", "--since-seq", str(top - 21),
+                     "--until-seq", str(top - 1))
+    assert [r["MsgSeq"] for r in ranged] == list(range(top - 1, top - 22, -1))
+    r = run(*LOCAL, "-o", "jsonl", "messages", "history", "--group", "g2", "--limit", "2")
+    assert r.code == 0 and [json.loads(x)["MsgSeq"] for x in r.out.splitlines()] == [
+        top, top - 1]
+    r = run(*LOCAL, "-o", "csv", "messages", "history", "--group", "g2", "--limit", "1")
+    assert r.code == 0 and r.out.splitlines()[0].startswith("MsgSeq,From_Account,Time")
+    r = run(*LOCAL, "-o", "table", "messages", "history", "--group", "g2", "--limit", "1")
+    assert r.code == 0 and "m24" in r.out
+
+
+@pytest.fixture
+def lossy(tmp_path: Any, run: Run) -> Any:
+    """An emulator on 127.0.0.1 that commits 30 % of requests and then drops the connection
+    without answering (seeded); profile `lossy` points at it."""
+    import threading
+
+    from timctl.emulator import open_app
+    from timctl.emulator.faults import Faults
+    from timctl.emulator.server import make_server
+
+    faults = Faults(lose_response_rate=0.3, seed=11, rate_limit=False)
+    app, info = open_app(tmp_path / "lossy.db", sdkappid=1400000031, faults=faults)
+    server = make_server(app, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    key = tmp_path / "lossy.key"
+    key.write_text(info.secret_key)
+    r = run("config", "init", "lossy", "--endpoint", f"http://127.0.0.1:{server.server_port}",
+            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
+    assert r.code == 0, r.err
+    yield app
+    server.shutdown()
+    server.server_close()
+    app.store.close()
+
+
+def test_200_sends_through_lost_answers_leave_200_messages(run: Run, lossy: Any) -> None:
+    lossy_ = ("-p", "lossy", "--max-attempts", "10")
+    assert run(*lossy_, "users", "import", "alice", "bob").code == 0
+    for i in range(200):
+        r = run(*lossy_, "-o", "json", "messages", "send", "--from", "alice", "--to", "bob",
+                "--text", f"message {i}")
+        assert r.code == 0, r.err
+    from timctl.emulator import stats
+
+    with lossy.store.tx() as db:
+        calls = stats.summary(db)["endpoints"]["openim/sendmsg"]["calls"]
+    assert calls > 250  # about 30 % of answers were lost, and those sends were retried
+    rows = history(run, lossy_, "--user", "alice", "--peer", "bob")
+    assert sorted(row["Elements"] for row in rows) == sorted(f"message {i}" for i in range(200))

@@ -82,3 +82,101 @@ def test_asks_or_needs_yes(run: Run, args: list[str]) -> None:
     r = run(*LOCAL, "revoke", *args)
     assert r.code == 2 and "refusing without --yes" in r.err, r.err
     assert recall_calls(run) == 0
+
+
+# --- against the emulator -------------------------------------------------------------------------
+
+@pytest.fixture(params=["embedded", "http"])
+def profile(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    if request.param == "http":
+        request.getfixturevalue("served_profile")
+        return ("-p", "emu")
+    return LOCAL
+
+
+def history(run: Run, profile: tuple[str, ...], *args: str) -> list[dict[str, Any]]:
+    r = run(*profile, "-o", "json", "messages", "history", *args)
+    assert r.code == 0, r.err
+    return list(r.json())
+
+
+def send(run: Run, profile: tuple[str, ...], *args: str) -> dict[str, Any]:
+    r = run(*profile, "-o", "json", "messages", "send", *args)
+    assert r.code == 0, r.err
+    return dict(r.json())
+
+
+def test_c2c_revoked_messages_stay_flagged(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "bob").code == 0
+    keys = [send(run, profile, "--from", "alice", "--to", "bob", "--text", f"m{i}")["MsgKey"]
+            for i in range(3)]
+    r = run(*profile, "-o", "json", "revoke", "c2c", "--from", "alice", "--to", "bob",
+            keys[0], keys[2], "--yes")
+    assert r.code == 0, r.err
+    assert [(row["MsgKey"], row["Status"]) for row in r.json()] == [
+        (keys[0], "revoked"), (keys[2], "revoked")]
+    rows = {row["MsgKey"]: row for row in history(run, profile, "--user", "bob",
+                                                   "--peer", "alice")}
+    assert set(rows) == set(keys)  # flagged, not gone
+    assert {k: rows[k]["Revoked"] for k in keys} == {keys[0]: True, keys[1]: False,
+                                                     keys[2]: True}
+    assert rows[keys[0]]["MsgFlagBits"] & 8
+    # a second recall answers 20023: a failure row, exit 5
+    r = run(*profile, "-o", "json", "revoke", "c2c", "--from", "alice", "--to", "bob",
+            keys[0], "--yes")
+    assert r.code == 5 and r.json()[0]["ResultCode"] == 20023
+
+
+def test_history_to_revoke_pipeline(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "spam").code == 0
+    r = run(*profile, "groups", "create", "--type", "Public", "--name", "T", "--id", "team-1",
+            "--owner", "alice", "--members", "spam")
+    assert r.code == 0, r.err
+    for i in range(12):  # more than one recall call (10 per call)
+        send(run, profile, "--group", "team-1", "--from", "spam", "--text", f"buy {i}")
+        send(run, profile, "--group", "team-1", "--from", "alice", "--text", f"hi {i}")
+    r = run(*profile, "-o", "jsonl", "messages", "history", "--group", "team-1",
+            "--query", "[?From_Account=='spam']")
+    assert r.code == 0, r.err
+    assert len(r.out.splitlines()) == 12
+    r = run(*profile, "-o", "json", "revoke", "group", "--group", "team-1", "-f", "-",
+            "--yes", input=r.out)
+    assert r.code == 0, r.err
+    assert len(r.json()) == 12 and {row["Status"] for row in r.json()} == {"revoked"}
+    rows = history(run, profile, "--group", "team-1", "--with-recalled")
+    by_sender = {(row["From_Account"], row["Revoked"]) for row in rows
+                 if row["From_Account"] in ("alice", "spam")}
+    assert by_sender == {("spam", True), ("alice", False)}
+    assert sum(row["From_Account"] == "spam" for row in rows) == 12
+    # without --with-recalled they are left out
+    assert {row["From_Account"] for row in history(run, profile, "--group", "team-1")
+            } & {"spam"} == set()
+
+
+def test_group_recall_results_per_message(run: Run) -> None:
+    assert run(*LOCAL, "users", "import", "alice").code == 0
+    assert run(*LOCAL, "groups", "create", "--type", "Public", "--name", "T", "--id", "g",
+               "--owner", "alice").code == 0
+    seq = send(run, LOCAL, "--group", "g", "--from", "alice", "--text", "x")["MsgSeq"]
+    r = run(*LOCAL, "-o", "json", "revoke", "group", "--group", "g", str(seq), "999", "--yes")
+    assert r.code == 6, r.err  # one done, one failed
+    rows = {row["MsgSeq"]: row for row in r.json()}
+    assert rows[seq]["Status"] == "revoked" and rows[999]["Status"] == "failed"
+    assert rows[999]["ResultCode"] != 0
+
+
+def test_by_sender(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "spam").code == 0
+    assert run(*profile, "groups", "create", "--type", "Public", "--name", "T", "--id", "g3",
+               "--owner", "alice", "--members", "spam").code == 0
+    for i in range(3):
+        send(run, profile, "--group", "g3", "--from", "spam", "--text", f"s{i}")
+    send(run, profile, "--group", "g3", "--from", "alice", "--text", "keep")
+    r = run(*profile, "-o", "json", "revoke", "by-sender", "--group", "g3", "--user", "spam",
+            "--yes")
+    assert r.code == 0, r.err
+    assert r.json()["Status"] == "revoked"
+    rows = [row for row in history(run, profile, "--group", "g3", "--with-recalled")
+            if row["From_Account"] in ("alice", "spam")]
+    assert {(row["From_Account"], row["Revoked"]) for row in rows} == {
+        ("spam", True), ("alice", False)}

@@ -97,6 +97,9 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
     or MsgSeq (group) and MsgTime. A retry after a lost answer carries the same
     MsgRandom/Random, so the server drops the repeat: one message, never two.
 
+    Element flags repeat, and elements keep the order typed; only text, custom, face and
+    location elements may follow the first one. The body is checked before sending.
+
     \b
     timctl messages send --to bob --text "hello"
     timctl messages send --from alice --to bob --image https://x/y.png --text caption

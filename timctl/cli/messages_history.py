@@ -152,7 +152,7 @@ def emit_rows(app: AppContext, rows: Iterable[dict[str, Any]], columns: list[str
 def history(app: AppContext, user: str | None, peer: str | None, since: int | None,
             until: int | None, group_id: str | None, since_seq: int | None,
             until_seq: int | None, with_recalled: bool, limit: int | None) -> None:
-    """A conversation's messages, newest first, paged through to the end (or --limit):
+    """A conversation's messages, paged backwards through to the end (or --limit):
     key or sequence, sender, time, elements, and whether each was revoked.
 
     \b
