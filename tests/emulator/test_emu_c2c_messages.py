@@ -206,3 +206,35 @@ def test_account_deletion_removes_the_users_messages(api, users, store, clock):
     with store.tx() as db:
         rows = db.execute("SELECT from_id FROM c2c_msgs").fetchall()
     assert [r[0] for r in rows] == ["carol"]
+
+
+def test_importmsg_keeps_the_first_copy_and_history_is_not_unread(api, users, clock):
+    base = {"SyncFromOldSystem": 2, "From_Account": "alice", "To_Account": "bob",
+            "MsgSeq": 1, "MsgRandom": 2, "MsgTimeStamp": int(clock.now) - 3600,
+            "MsgBody": msgbody.build(text=["old"])}
+    api.ok("openim/importmsg", base)
+    # the same three numbers, the other direction and other content: the first copy stays
+    api.ok("openim/importmsg", {**base, "From_Account": "bob", "To_Account": "alice",
+                                "MsgBody": msgbody.build(text=["other"])})
+    got = history(api, "bob", "alice", clock.now)
+    assert [(m["MsgBody"][0]["MsgContent"]["Text"], m["MsgKey"]) for m in got] == [
+        ("old", f"1_2_{int(clock.now) - 3600}")]
+    assert api.ok(UNREAD, {"To_Account": "bob"})["AllC2CUnreadMsgNum"] == 0
+    api.ok("openim/importmsg", {**base, "SyncFromOldSystem": 5, "MsgSeq": 9})
+    assert api.ok(UNREAD, {"To_Account": "bob"})["AllC2CUnreadMsgNum"] == 1
+    assert api.code("openim/importmsg", {**base, "SyncFromOldSystem": 3}) == 90030
+    assert api.code("openim/importmsg", {**base, "MsgTimeStamp": "x"}) == 90006
+
+
+def test_modify_and_one_sided_delete(api, users, clock):
+    key = send(api, "alice", "bob", "typo")["MsgKey"]
+    api.ok("openim/modify_c2c_msg", {"From_Account": "alice", "To_Account": "bob",
+                                     "MsgKey": key, "MsgBody": msgbody.build(text=["fixed"])})
+    got = history(api, "bob", "alice", clock.now)
+    assert got[0]["MsgBody"] == msgbody.build(text=["fixed"])
+    assert api.code("openim/modify_c2c_msg", {"From_Account": "alice", "To_Account": "bob",
+                                              "MsgKey": "1_2_3"}) == 20022
+    api.ok("openim/delete_c2c_msg_ramble", {"Operator_Account": "bob", "Peer_Account": "alice",
+                                            "MsgKeyList": [key]})
+    assert history(api, "bob", "alice", clock.now) == []
+    assert len(history(api, "alice", "bob", clock.now)) == 1  # the peer still sees it

@@ -231,3 +231,61 @@ def get_c2c_unread_msg_num(ctx: Context, body: dict[str, Any]) -> dict[str, Any]
             for p in peers if p in known],
         "ErrorList": [{"Peer_Account": p, "ErrorCode": 70107} for p in peers if p not in known],
     }
+
+
+@handler("openim/importmsg")
+def importmsg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    mode = body.get("SyncFromOldSystem")
+    if not is_int(mode) or mode not in (2, 5):
+        raise ApiFail(90030, "SyncFromOldSystem must be 2 (history) or 5 (real time)")
+    sender = _sender(ctx, body, required=True)
+    to = _peer(ctx, body)
+    if not _u32(body.get("MsgRandom")):
+        raise ApiFail(90005, "MsgRandom is missing or not a uint32")
+    if not is_int(body.get("MsgTimeStamp")) or body["MsgTimeStamp"] < 0:
+        raise ApiFail(90006, "MsgTimeStamp is missing or not an integer")
+    if "MsgSeq" in body and not _u32(body["MsgSeq"]):
+        raise ApiFail(90004, "MsgSeq is not a uint32")
+    msg_body = check_body(body.get("MsgBody"))
+    cloud = body.get("CloudCustomData")
+    if cloud is not None and not isinstance(cloud, str):
+        raise ctx.bad_param("CloudCustomData must be a string")
+    seq = int(body["MsgSeq"]) if "MsgSeq" in body else _random.randint(1, U32_MAX)
+    random, when = int(body["MsgRandom"]), int(body["MsgTimeStamp"])
+    if not store.imported_before(ctx.db, ctx.sdkappid, sender, to, seq, random, when):
+        store.insert(ctx.db, ctx.sdkappid, from_id=sender, to_id=to, seq=seq, random=random,
+                     msg_time=when, body=msg_body, cloud_data=cloud,
+                     no_unread=mode == 2,  # history: not unread; real time: counted
+                     sender_sees=True, now=ctx.now)
+    return {}
+
+
+@handler("openim/modify_c2c_msg")
+def modify_c2c_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    sender = _sender(ctx, body, required=True)
+    to = _peer(ctx, body)
+    key = body.get("MsgKey")
+    if not isinstance(key, str) or not key:
+        raise ctx.bad_param("MsgKey is required")
+    new_body = check_body(body["MsgBody"]) if "MsgBody" in body else None
+    cloud = body.get("CloudCustomData")
+    if cloud is not None and not isinstance(cloud, str):
+        raise ctx.bad_param("CloudCustomData must be a string")
+    msg = store.find_by_key(ctx.db, ctx.sdkappid, sender, to, key)
+    if msg is None:
+        raise ApiFail(20022, "the message does not exist")
+    store.modify(ctx.db, msg.row_id, new_body, cloud)
+    return {}
+
+
+@handler("openim/delete_c2c_msg_ramble")
+def delete_c2c_msg_ramble(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
+    viewer = _sender(ctx, {"From_Account": body.get("Operator_Account")}, required=True)
+    peer = _peer(ctx, body, "Peer_Account")
+    keys = body.get("MsgKeyList")
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+        raise ctx.bad_param("MsgKeyList is required: an array of MsgKey strings")
+    if len(keys) > 30:
+        raise ctx.bad_param("at most 30 MsgKeys per call")
+    store.delete_for(ctx.db, ctx.sdkappid, viewer, peer, keys)
+    return {}

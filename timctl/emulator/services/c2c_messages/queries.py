@@ -157,3 +157,23 @@ def on_account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> N
                (sdkappid, user_id, user_id))
     db.execute("DELETE FROM c2c_read WHERE sdkappid = ? AND (user_id = ? OR peer_id = ?)",
                (sdkappid, user_id, user_id))
+
+
+def imported_before(db: sqlite3.Connection, sdkappid: int, a: str, b: str, seq: int,
+                    random: int, msg_time: int) -> bool:
+    """importmsg's duplicate: same MsgSeq, MsgRandom and MsgTimeStamp in the conversation,
+    either direction, whatever the content (documented; the first copy is kept)."""
+    return db.execute("SELECT 1 FROM c2c_msgs WHERE sdkappid = ? AND ((from_id = ? AND"
+                      " to_id = ?) OR (from_id = ? AND to_id = ?)) AND msg_seq = ?"
+                      " AND msg_random = ? AND msg_time = ?",
+                      (sdkappid, a, b, b, a, seq, random, msg_time)).fetchone() is not None
+
+
+def modify(db: sqlite3.Connection, row_id: int, body: list[Any] | None,
+           cloud_data: str | None) -> None:
+    """Replace the fields given; the others stay."""
+    if body is not None:
+        db.execute("UPDATE c2c_msgs SET body = ? WHERE id = ?",
+                   (json.dumps(body, ensure_ascii=False), row_id))
+    if cloud_data is not None:
+        db.execute("UPDATE c2c_msgs SET cloud_data = ? WHERE id = ?", (cloud_data, row_id))
