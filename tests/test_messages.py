@@ -328,3 +328,20 @@ def test_200_sends_through_lost_answers_leave_200_messages(run: Run, lossy: Any)
     assert calls > 250  # about 30 % of answers were lost, and those sends were retried
     rows = history(run, lossy_, "--user", "alice", "--peer", "bob")
     assert sorted(row["Elements"] for row in rows) == sorted(f"message {i}" for i in range(200))
+
+
+def test_group_sends_through_lost_answers_are_not_repeated(run: Run, lossy: Any) -> None:
+    lossy_ = ("-p", "lossy", "--max-attempts", "10")
+    assert run(*lossy_, "users", "import", "alice").code == 0
+    r = run(*lossy_, "groups", "create", "--type", "Public", "--name", "T", "--id", "g",
+            "--owner", "alice")
+    assert r.code == 0, r.err
+    seqs = []
+    for i in range(60):
+        r = run(*lossy_, "-o", "json", "messages", "send", "--group", "g", "--from", "alice",
+                "--text", f"g{i}")
+        assert r.code == 0, r.err
+        seqs.append(r.json()["MsgSeq"])
+    assert seqs == sorted(seqs) and len(set(seqs)) == 60  # a retry answers the first seq
+    rows = [row for row in history(run, lossy_, "--group", "g") if row["From_Account"] == "alice"]
+    assert [row["Elements"] for row in rows] == [f"g{i}" for i in range(59, -1, -1)]

@@ -47,6 +47,20 @@ def test_bad_lines_are_skipped_and_named(run: Run) -> None:
     assert "-:2: not a MsgSeq" in r.err and "-:4: no MsgSeq" in r.err
 
 
+def test_rows_of_another_group_or_conversation_are_skipped(run: Run) -> None:
+    r = run(*LOCAL, "--dry-run", "revoke", "group", "--group", "g", "-",
+            input='{"MsgSeq": 1, "GroupId": "g"}\n{"MsgSeq": 2, "GroupId": "other"}\n')
+    assert r.code == 0, r.err
+    assert (r.json()["items"], r.json()["skipped"]) == (1, 1)
+    assert "-:2: a message of group 'other', not of 'g'" in r.err
+    r = run(*LOCAL, "--dry-run", "revoke", "c2c", "--from", "a", "--to", "b", "-",
+            input='{"MsgKey": "1_2_3", "From_Account": "b", "To_Account": "a"}\n'
+                  '{"MsgKey": "4_5_6", "From_Account": "a", "To_Account": "c"}\n')
+    assert r.code == 0, r.err
+    assert (r.json()["items"], r.json()["skipped"]) == (1, 1)
+    assert "-:2: a message between 'a' and 'c'" in r.err
+
+
 def test_c2c_plan_one_key_per_call(run: Run) -> None:
     keys = "".join(json.dumps({"MsgKey": f"{n}_7_1700000000"}) + "\n" for n in range(3))
     r = run(*LOCAL, "--dry-run", "revoke", "c2c", "--from", "alice", "--to", "bob", "-",

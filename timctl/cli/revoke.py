@@ -8,7 +8,8 @@ among the group's latest 1000. Recalled messages stay in history, flagged.
 
 Keys and sequences come from arguments, `-f FILE` or `-` (stdin): plain values, CSV with a
 MsgKey/MsgSeq column, or JSONL objects carrying MsgKey/MsgSeq, such as the lines
-`timctl messages history -o jsonl` prints.
+`timctl messages history -o jsonl` prints. A row naming another group (GroupId) or another
+conversation (From_Account/To_Account) is skipped and reported, never recalled.
 """
 
 from __future__ import annotations
@@ -76,6 +77,28 @@ class MessageReader(Reader):
         return super()._record(source, number, key, {**fields, self.key: key}, raw)
 
 
+def _same_group(group_id: str) -> Any:
+    """Rows of another group's history (a JSONL/CSV GroupId) are refused, not recalled here."""
+    def check(fields: dict[str, Any]) -> str | None:
+        other = fields.get("GroupId")
+        if other is not None and other != group_id:
+            return f"a message of group {other!r}, not of {group_id!r}"
+        return None
+
+    return check
+
+
+def _same_pair(sender: str, to: str) -> Any:
+    """Rows of another conversation (From_Account/To_Account) are refused."""
+    def check(fields: dict[str, Any]) -> str | None:
+        pair = (fields.get("From_Account"), fields.get("To_Account"))
+        if None not in pair and set(pair) != {sender, to}:
+            return f"a message between {pair[0]!r} and {pair[1]!r}, not {sender!r} and {to!r}"
+        return None
+
+    return check
+
+
 def _check_args(values: tuple[str, ...], key: str) -> None:
     """Typed arguments are a usage error when bad (file lines are skipped instead)."""
     check = seq_problem if key == "MsgSeq" else key_problem
@@ -133,7 +156,8 @@ def c2c(app: AppContext, sender: str, to: str, keys: tuple[str, ...], **bulk: An
     _check_args(keys, "MsgKey")
     opts = bulk_from(bulk)
     app.confirm(f"Recall {_what(opts, keys, 'message')} from {sender} to {to}?")
-    run_bulk(app, opts, WITHDRAW, MessageReader("MsgKey"), keys,
+    reader = MessageReader("MsgKey", validate=_same_pair(sender, to))
+    run_bulk(app, opts, WITHDRAW, reader, keys,
              lambda chunk: {**body, "MsgKey": chunk[0].key}, _row("MsgKey", "revoked"),
              C2C_COLUMNS)
 
@@ -173,7 +197,7 @@ def group(app: AppContext, group_id: str, seqs: tuple[str, ...], reason: str | N
         return {"GroupId": gid, "MsgSeqList": [{"MsgSeq": int(r.key)} for r in chunk],
                 **extra}
 
-    run_bulk(app, opts, RECALL, MessageReader("MsgSeq"), seqs, build,
+    run_bulk(app, opts, RECALL, MessageReader("MsgSeq", validate=_same_group(gid)), seqs, build,
              _row("MsgSeq", "revoked"), GROUP_COLUMNS)
 
 
