@@ -238,3 +238,13 @@ def test_modify_and_one_sided_delete(api, users, clock):
                                             "MsgKeyList": [key]})
     assert history(api, "bob", "alice", clock.now) == []
     assert len(history(api, "alice", "bob", clock.now)) == 1  # the peer still sees it
+
+
+def test_a_page_stops_at_the_13k_response_cap(api, users, clock):
+    big = msgbody.build(text=["x" * 6000])
+    keys = [api.ok(SEND, {"From_Account": "alice", "To_Account": "bob", "MsgRandom": i,
+                          "MsgSeq": i, "MsgBody": big})["MsgKey"] for i in range(5)]
+    doc = api.ok(ROAM, {"Operator_Account": "bob", "Peer_Account": "alice", "MaxCnt": 100,
+                        "MinTime": 0, "MaxTime": int(clock.now)})
+    assert (doc["Complete"], doc["MsgCnt"]) == (0, 2)  # two 6 KB messages fit in 13 KB
+    assert [m["MsgKey"] for m in history(api, "bob", "alice", clock.now)] == keys

@@ -10,6 +10,7 @@ Friendship and blocklists are not checked (documented).
 
 from __future__ import annotations
 
+import json
 import random as _random
 from typing import Any
 
@@ -22,6 +23,7 @@ from timctl.emulator.services.mute import queries as mute
 U32_MAX = 4294967295
 LIFETIME_MAX = 604800  # 7 days
 BATCH_MAX = 500
+ROAM_RESPONSE_CAP = 13 * 1024  # admin_getroammsg: "currently 13K", then Complete 0
 SEND_CONTROLS = frozenset({"NoUnread", "NoLastMsg", "WithMuteNotifications", "NoMsgCheck"})
 
 
@@ -153,6 +155,17 @@ def _legacy(body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _within_response_cap(msgs: list[store.Msg]) -> tuple[list[store.Msg], bool]:
+    """The newest messages that fit the documented response cap (13 KB; at least one), and
+    whether any were cut: then Complete is 0 and the caller continues from LastMsgKey."""
+    total = 0
+    for i, msg in enumerate(msgs):
+        total += len(json.dumps(msg.item(), ensure_ascii=False).encode())
+        if total > ROAM_RESPONSE_CAP and i > 0:
+            return msgs[:i], True
+    return msgs, False
+
+
 @handler("openim/admin_getroammsg")
 def admin_getroammsg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     body = _legacy(body)
@@ -170,7 +183,8 @@ def admin_getroammsg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ctx.bad_param("LastMsgKey must be a string")
     msgs, more = store.page(ctx.db, ctx.sdkappid, viewer, peer, body["MinTime"],
                             body["MaxTime"], body["MaxCnt"], last_key or None)
-    out: dict[str, Any] = {"Complete": 0 if more else 1, "MsgCnt": len(msgs)}
+    msgs, cut = _within_response_cap(msgs)
+    out: dict[str, Any] = {"Complete": 0 if more or cut else 1, "MsgCnt": len(msgs)}
     if msgs:  # the oldest of the page is where the next page starts
         out["LastMsgTime"], out["LastMsgKey"] = msgs[-1].msg_time, msgs[-1].msg_key
     else:
