@@ -1,17 +1,13 @@
 """MsgBody checks shared by the one-to-one and group message services.
 
-The rules are timctl.msgbody's, the same the CLI refuses bodies with. The contract of issue 8
-lets the emulator use that module, but the allowed-layers list in tests/emulator/
-test_emu_store.py predates it, so it is loaded by name here, in this one place, until that
-list names it (then: `from timctl import msgbody`).
+The rules are timctl.msgbody's, the same the CLI refuses bodies with (one place knows them).
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
-msgbody = importlib.import_module("timctl.msgbody")
+from timctl import msgbody
 
 
 def problem(value: Any) -> tuple[str, str] | None:
