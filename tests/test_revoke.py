@@ -194,3 +194,21 @@ def test_by_sender(run: Run, profile: tuple[str, ...]) -> None:
             if row["From_Account"] in ("alice", "spam")]
     assert {(row["From_Account"], row["Revoked"]) for row in rows} == {
         ("spam", True), ("alice", False)}
+
+
+def test_c2c_history_to_revoke_pipeline(run: Run, profile: tuple[str, ...]) -> None:
+    assert run(*profile, "users", "import", "alice", "bob").code == 0
+    for i in range(4):
+        send(run, profile, "--from", "alice", "--to", "bob", "--text", f"a{i}")
+        send(run, profile, "--from", "bob", "--to", "alice", "--text", f"b{i}")
+    r = run(*profile, "-o", "jsonl", "messages", "history", "--user", "bob", "--peer", "alice",
+            "--query", "[?From_Account=='alice']")
+    assert r.code == 0, r.err
+    assert len(r.out.splitlines()) == 4
+    r = run(*profile, "-o", "json", "revoke", "c2c", "--from", "alice", "--to", "bob", "-f",
+            "-", "--yes", input=r.out)
+    assert r.code == 0, r.err
+    assert [row["Status"] for row in r.json()] == ["revoked"] * 4
+    rows = history(run, profile, "--user", "alice", "--peer", "bob")
+    assert sorted((row["From_Account"], row["Revoked"]) for row in rows) == sorted(
+        [("alice", True)] * 4 + [("bob", False)] * 4)
