@@ -110,7 +110,7 @@ CASES: list[tuple[str, list[str], bytes | None, int, str]] = [
      r"ResultInfo\)"),
     ("33-byte UserID", ["users", "delete", "--yes", "keeper", "x" * 33], None, 2,
      r"argument 2: UserID is 33 bytes \(at most 32\): 'x{33}'"),
-    ("empty UserID", ["users", "check", ""], None, 2, r"argument 1: empty UserID: ''"),
+    ("empty UserID", ["users", "check", ""], None, 2, r"argument 1: empty UserID"),
     ("control char in UserID", ["users", "check", "a\tb"], None, 2,
      r"argument 1: UserID contains a control character \(U\+0009\): 'a\\tb'"),
     ("4-byte chars over 32 bytes", ["users", "check", "\U0001F600" * 9], None, 2,

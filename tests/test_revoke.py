@@ -212,3 +212,12 @@ def test_c2c_history_to_revoke_pipeline(run: Run, profile: tuple[str, ...]) -> N
     rows = history(run, profile, "--user", "alice", "--peer", "bob")
     assert sorted((row["From_Account"], row["Revoked"]) for row in rows) == sorted(
         [("alice", True)] * 4 + [("bob", False)] * 4)
+
+
+def test_a_long_msgkey_argument_is_judged_as_a_key_not_a_userid(run: Any) -> None:
+    key = "4294967295_4294967295_1795000000"  # 32 bytes: fine; a 40-byte key: still a key
+    long_key = "12345678901_4294967295_1795000000123"
+    r = run("-p", "local", "--dry-run", "revoke", "c2c", "--from", "a", "--to", "b", key)
+    assert r.code == 0, r.err
+    r = run("-p", "local", "--dry-run", "revoke", "c2c", "--from", "a", "--to", "b", long_key)
+    assert "UserID" not in r.err

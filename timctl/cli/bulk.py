@@ -21,7 +21,6 @@ from typing import IO, Any, TypeVar
 import click
 
 from timctl.cli.context import AppContext, is_tty
-from timctl.cli.inputs import BOM, check_user_id
 from timctl.cli.records import FORMATS, BadLine, Reader, Record, csv_line
 from timctl.errors import UsageError
 
@@ -85,8 +84,9 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
     # Arguments were typed by hand: a bad one is a usage error before anything is sent.
     # Lines of files and stdin are data: a bad one is skipped and reported, the rest goes on.
     for position, arg in enumerate(args, start=1):
-        if arg != "-":
-            check_user_id(arg.removeprefix(BOM), f"argument {position}")
+        problem = reader.argument_problem(position, arg) if arg != "-" else None
+        if problem:
+            raise UsageError(problem)
     ep = endpoints.get(endpoint_name)
     assert ep is not None, endpoint_name
     if opts.batch_size and ep.batch_max and opts.batch_size > ep.batch_max:

@@ -71,8 +71,8 @@ class Reader:
             if arg == "-":
                 yield from self._source("-", stdin)
             else:
-                yield self._record("argument", position, arg.removeprefix(BOM),
-                                   {self.key: arg.removeprefix(BOM)}, arg)
+                key = arg.removeprefix(BOM)
+                yield self._record("argument", position, key, {self.key: key}, arg)
 
     def _source(self, path: str, stdin: IO[bytes] | None) -> Iterator[Item]:
         if path == "-":
@@ -163,6 +163,12 @@ class Reader:
         if not isinstance(key, str):
             return BadLine(source, number, f"no {self.key} string", line)
         return self._record(source, number, key, obj, line)
+
+    def argument_problem(self, position: int, arg: str) -> str | None:
+        """Why argument `position` is not a usable item (the same rules as a line), or None."""
+        key = arg.removeprefix(BOM)
+        item = self._record("argument", position, key, {self.key: key}, arg)
+        return f"argument {position}: {item.reason}" if isinstance(item, BadLine) else None
 
     def _record(self, source: str, number: int, key: str, fields: dict[str, Any],
                 raw: str) -> Item:
