@@ -186,7 +186,7 @@ RELAY = [{"MsgType": "TIMRelayElem", "MsgContent": {
 EVERY_ELEMENT: list[list[str]] = [
     ["--text", "hello ✓"],
     ["--image", "https://cdn.example/p.png", "--text", "caption"],
-    ["--file", "https://cdn.example/report.pdf"],
+    ["--file-url", "https://cdn.example/report.pdf"],
     ["--sound", "https://cdn.example/v.mp3"],
     ["--video", "https://cdn.example/v.mp4"],
     ["--location", "22.5,114.0,Shenzhen"],

@@ -1,6 +1,6 @@
 """Message body flags, shared by every command that sends or imports a message.
 
-    @body_options          --text --image --file --sound --video --location --face
+    @body_options          --text --image --file-url --sound --video --location --face
                            --custom-data/--custom-desc/--custom-ext, or --body @FILE|-|JSON
     @message_options       --cloud-data, --push-title/--push-desc/--push-ext/--no-push,
                            --no-unread, --no-last-msg
@@ -59,7 +59,8 @@ def body_options(f: F) -> F:
     options = [
         click.option("--text", **many, metavar="TEXT", help="A text element (repeatable)."),
         click.option("--image", **many, metavar="URL", help="An image element."),
-        click.option("--file", "file", **many, metavar="URL", help="A file element."),
+        click.option("--file-url", "file", **many, metavar="URL",
+                     help="A file element (not -f/--file, which reads input)."),
         click.option("--sound", **many, metavar="URL", help="A sound (voice) element."),
         click.option("--video", **many, metavar="URL", help="A video element."),
         click.option("--location", **many, metavar="LAT,LON[,DESC]",
@@ -129,7 +130,7 @@ def body_from(kwargs: dict[str, Any], *, stdin: Any = None) -> list[dict[str, An
     values = {name: kwargs.pop(name, None) for name in (*ELEMENT_FLAGS, *CUSTOM_FLAGS)}
     given = [name for name, value in values.items() if value not in (None, ())]
     if source is not None and given:
-        raise UsageError(f"--body cannot be combined with --{given[0].replace('_', '-')}")
+        raise UsageError(f"--body cannot be combined with {flag_name(given[0])}")
     if source is not None:
         body = read_body(source, stdin)
     elif not given:
@@ -172,8 +173,13 @@ def _build(msgbody: Any, **one: Any) -> list[dict[str, Any]]:
     try:
         return list(msgbody.build(**one))
     except ValueError as exc:  # a flag value msgbody cannot turn into an element
-        flag = next(iter(one)).replace("_", "-")
-        raise UsageError(f"--{flag}: {exc}") from None
+        raise UsageError(f"{flag_name(next(iter(one)))}: {exc}") from None
+
+
+def flag_name(dest: str) -> str:
+    """The flag a body dest is typed as (the file element is --file-url: -f/--file reads
+    the input of bulk commands)."""
+    return "--file-url" if dest == "file" else "--" + dest.replace("_", "-")
 
 
 def read_body(source: str, stdin: Any = None) -> list[dict[str, Any]]:
