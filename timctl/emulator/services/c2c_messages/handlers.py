@@ -303,3 +303,4 @@ def delete_c2c_msg_ramble(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ctx.bad_param("at most 30 MsgKeys per call")
     store.delete_for(ctx.db, ctx.sdkappid, viewer, peer, keys)
     return {}
+from timctl.emulator.services.c2c_messages import group_modify  # noqa: E402, F401

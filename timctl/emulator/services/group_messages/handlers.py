@@ -160,3 +160,4 @@ def delete_group_msg_by_sender(ctx: Context, body: dict[str, Any]) -> dict[str, 
                                group.next_msg_seq - 1, BY_SENDER_WINDOW)
     return {}
 
+from timctl.emulator.services.group_messages import state  # noqa: E402, F401
