@@ -152,4 +152,4 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
 
 
 # Further messages commands live in their own modules and register on the group above.
-from timctl.cli import messages_history, messages_state  # noqa: E402, F401
+from timctl.cli import messages_broadcast, messages_history, messages_state  # noqa: E402, F401
