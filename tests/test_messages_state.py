@@ -169,3 +169,32 @@ def test_refused_before_any_call(run: Run, args: list[str]) -> None:
     r = run(*LOCAL, "messages", *args)
     assert r.code == 2, (r.code, r.err)
     assert calls(run) == before
+
+
+def test_pin_unpin_and_list(run: Run, profile: tuple[str, ...]) -> None:
+    gid = make_group(run, profile)
+    a, b = (send_group(run, profile, gid, f"m{i}") for i in range(2))
+    ok(run, *profile, "messages", "pin", "--group", gid, "--seq", str(a), "--by", "bob")
+    ok(run, *profile, "messages", "pin", "--group", gid, "--seq", str(b))
+    r = ok(run, *profile, "-o", "json", "messages", "pins", "--group", gid)
+    assert [(p["MsgSeq"], p["Pinner_Account"]) for p in r.json()][1] == (a, "bob")
+    assert [p["MsgSeq"] for p in r.json()] == [b, a]
+    r = run(*profile, "messages", "pin", "--group", gid, "--seq", str(a))
+    assert r.code != 0 and "10071" in r.err
+    ok(run, *profile, "messages", "unpin", "--group", gid, "--seq", str(b))
+    r = ok(run, *profile, "-o", "jsonl", "messages", "pins", "--group", gid)
+    assert [json.loads(line)["MsgSeq"] for line in r.out.splitlines()] == [a]
+
+
+@pytest.mark.parametrize("args", [
+    ["pin", "--group", "team-1", "--seq", "0"],
+    ["pin", "--group", "team-1"],
+    ["pin", "--group", "team-1", "--seq", "1", "--by", "x" * 40],
+    ["unpin", "--group", "team-1", "--seq", "4294967296"],
+    ["pins"],
+])
+def test_pins_refused_before_any_call(run: Run, args: list[str]) -> None:
+    before = calls(run)
+    r = run(*LOCAL, "messages", *args)
+    assert r.code == 2, (r.code, r.err)
+    assert calls(run) == before

@@ -118,3 +118,60 @@ def test_modify_group_msg_gone_group_and_tip(api: Any, gid: str) -> None:
     if tips:  # a tip is no message to modify
         assert api.code(MODIFY, {"GroupId": gid, "MsgSeq": tips[0],
                                  "CloudCustomData": "x"}) == 20022
+
+
+# --- pins ----------------------------------------------------------------------------------
+PIN, UNPIN, PINS = G + "pin_message", G + "unpin_message", G + "get_pinned_messages"
+
+
+def _pins(api: Any, gid: str) -> list[tuple[int, str]]:
+    return [(p["MsgSeq"], p["Pinner_Account"])
+            for p in api.ok(PINS, {"GroupId": gid})["PinnedMsgList"]]
+
+
+def test_pin_list_newest_first_and_unpin(api: Any, gid: str) -> None:
+    a, b = _send(api, gid, 2)
+    api.ok(PIN, {"GroupId": gid, "MsgSeq": a, "Pinner_Account": "bob"})
+    api.ok(PIN, {"GroupId": gid, "MsgSeq": b})
+    assert _pins(api, gid) == [(b, "administrator"), (a, "bob")]
+    assert api.code(PIN, {"GroupId": gid, "MsgSeq": a}) == 10071
+    api.ok(UNPIN, {"GroupId": gid, "MsgSeq": b})
+    assert _pins(api, gid) == [(a, "bob")]
+    assert api.code(UNPIN, {"GroupId": gid, "MsgSeq": b}) == 10004  # not pinned
+
+
+def test_at_most_ten_pins(api: Any, gid: str) -> None:
+    seqs = _send(api, gid, 11)
+    for seq in seqs[:10]:
+        api.ok(PIN, {"GroupId": gid, "MsgSeq": seq})
+    assert api.code(PIN, {"GroupId": gid, "MsgSeq": seqs[10]}) == 10070
+    assert len(_pins(api, gid)) == 10
+
+
+@pytest.mark.parametrize("body,code", [
+    ({"MsgSeq": 0}, 10004),
+    ({"MsgSeq": 999}, 10030),
+    ({}, 10004),
+    ({"MsgSeq": 1, "Pinner_Account": "nobody"}, 10019),
+    ({"MsgSeq": 1, "TopicId": "t"}, 10004),
+])
+def test_pin_refusals(api: Any, gid: str, body: dict[str, Any], code: int) -> None:
+    _send(api, gid, 1)
+    assert api.code(PIN, {"GroupId": gid, **body}) == code
+    assert _pins(api, gid) == []
+
+
+def test_pins_of_gone_live_and_destroyed_groups(api: Any, gid: str) -> None:
+    assert api.code(PINS, {"GroupId": "nope"}) == 10010
+    live = api.ok(G + "create_group", {"Type": "AVChatRoom", "Name": "l",
+                                       "Owner_Account": "alice"})["GroupId"]
+    assert api.code(PIN, {"GroupId": live, "MsgSeq": 1}) == 10007
+    named = api.ok(G + "create_group", {"Type": "Public", "Name": "g", "GroupId": "pins-1",
+                                        "Owner_Account": "alice",
+                                        "MemberList": [{"Member_Account": "bob"}]})["GroupId"]
+    seq = _send(api, named, 1)[0]
+    api.ok(PIN, {"GroupId": named, "MsgSeq": seq})
+    api.ok(G + "destroy_group", {"GroupId": named})
+    api.ok(G + "create_group", {"Type": "Public", "Name": "g", "GroupId": named,
+                                "Owner_Account": "alice"})
+    assert _pins(api, named) == []

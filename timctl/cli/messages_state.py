@@ -227,3 +227,7 @@ def clear(app: AppContext, group_id: str, seq: int | None) -> None:
     if app.call(G + "clear_group_msg", body) is not None:
         app.emit({"GroupId": group_id, "MsgSeq": seq, "Status": "cleared"},
                  columns=["GroupId", "MsgSeq", "Status"])
+
+
+# Pinned messages register on the same group from their own module.
+from timctl.cli import messages_pins  # noqa: E402, F401
