@@ -252,3 +252,19 @@ def test_broadcast_live(emu: Any, run: Any) -> None:
     assert json.loads(r.out)["MsgSeq"] == 1
     assert run("messages", "broadcast-live").code == 2  # no body
     assert calls(run, emu, "group_open_http_svc/send_broadcast_msg") == 1
+
+
+def test_notify_members_go_500_a_call_and_live_groups_take_no_member_list(
+        emu: Any, run: Any) -> None:
+    members = [f"--to=m{i:04d}" for i in range(501)]
+    r = run("--dry-run", "messages", "notify", "--group", "g1", *members, "--content", "x")
+    assert r.code == 0, r.err
+    sent = [json.loads(line)["body"] for line in r.out.splitlines()]
+    assert [len(b["ToMembers_Account"]) for b in sent] == [500, 1]
+    assert calls(run, emu, "group_open_http_svc/send_group_system_notification") == 0
+    users(run, emu, 2)
+    assert run("groups", "create", "--type", "AVChatRoom", "--id", "live1", "--name", "L",
+               "--owner", "u00000").code == 0
+    r = run("messages", "notify", "--group", "live1", "--to", "u00001", "--content", "x")
+    assert r.code != 0 and "10004" in r.err
+    assert run("messages", "notify", "--group", "live1", "--content", "x").code == 0

@@ -74,8 +74,8 @@ def broadcast(app: AppContext, recipients: tuple[str, ...], sender: str | None,
               sync: bool | None, lifetime: int | None, idem_key: str | None,
               **flags: Any) -> None:
     """Send one one-to-one message to many users (batchsendmsg): 500 recipients per call,
-    paced at the documented 12,000 recipients a minute; a result per recipient (unknown
-    accounts fail with ErrorCode 70107 or the code the server gives).
+    paced at the documented 12,000 recipients a minute; a result per recipient, from the
+    answer's ErrorList (an account never imported fails, 70107).
 
     Recipients come from arguments, -f FILE or - (stdin): one UserID a line, CSV with a
     UserID column, or JSONL objects with UserID. --failures writes the failed ones back out
