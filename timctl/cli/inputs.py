@@ -36,43 +36,53 @@ def check_user_id(user_id: str, where: str) -> str:
     return user_id
 
 
-def read_json_body(data: str | None, stdin: IO[bytes] | None = None) -> dict[str, Any]:
-    """A request body from inline JSON, `@FILE` or `-` (stdin): a JSON object, UTF-8, without
-    NaN/Infinity (not JSON, though Python accepts them)."""
-    if data is None:
-        return {}
+def load_json_arg(data: str, *, inline: str, stdin_name: str, file_prefix: str, limit: int,
+                  what: str, stdin: IO[bytes] | None = None) -> tuple[str, Any]:
+    """(where, value) of a JSON argument given inline, as `@FILE` or as `-` (stdin): UTF-8, a
+    leading BOM dropped, no NaN/Infinity (not JSON, though Python accepts them), at most
+    `limit` bytes. `where` names the source in messages; value is None for empty input."""
     if data == "-":
-        source = "-"
-        raw = (stdin if stdin is not None else sys.stdin.buffer).read(MAX_BODY_BYTES + 1)
+        where = stdin_name
+        raw = (stdin if stdin is not None else sys.stdin.buffer).read(limit + 1)
     elif data.startswith("@"):
-        source = data[1:]
+        where = data[1:]
         try:
-            with open(source, "rb") as fh:
-                raw = fh.read(MAX_BODY_BYTES + 1)
+            with open(where, "rb") as fh:
+                raw = fh.read(limit + 1)
         except OSError as exc:
-            raise UsageError(f"{source}: {exc.strerror}") from None
+            raise UsageError(f"{file_prefix}{where}: {exc.strerror}") from None
     else:
-        source, raw = "-d", data.encode("utf-8", "surrogateescape")
-    if len(raw) > MAX_BODY_BYTES:
-        raise UsageError(f"{source}: larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB; "
-                         "not a request body")
+        where, raw = inline, data.encode("utf-8", "surrogateescape")
+    if len(raw) > limit:
+        size = f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+        raise UsageError(f"{where}: larger than {size}; not {what}")
     try:
         text = raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise UsageError(f"{source}:{line}: not UTF-8 text (byte {raw[exc.start]:#04x})") from None
+        raise UsageError(f"{where}:{line}: not UTF-8 text (byte {raw[exc.start]:#04x})") from None
     if not text.strip():
-        return {}
+        return where, None
     try:
-        body = json.loads(text, parse_constant=_no_constant)
+        return where, json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+        raise UsageError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except _NotJson as exc:
-        raise UsageError(f"{source}: invalid JSON: {exc} is not a JSON value") from None
+        raise UsageError(f"{where}: invalid JSON: {exc} is not a JSON value") from None
     except RecursionError:
-        raise UsageError(f"{source}: invalid JSON: nested too deeply") from None
+        raise UsageError(f"{where}: invalid JSON: nested too deeply") from None
+
+
+def read_json_body(data: str | None, stdin: IO[bytes] | None = None) -> dict[str, Any]:
+    """A request body from inline JSON, `@FILE` or `-` (stdin): a JSON object."""
+    if data is None:
+        return {}
+    where, body = load_json_arg(data, inline="-d", stdin_name="-", file_prefix="",
+                                limit=MAX_BODY_BYTES, what="a request body", stdin=stdin)
+    if body is None:
+        return {}
     if not isinstance(body, dict):
-        raise UsageError(f"{source}: the body must be a JSON object")
+        raise UsageError(f"{where}: the body must be a JSON object")
     return body
 
 

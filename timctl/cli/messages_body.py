@@ -14,13 +14,12 @@ sent: a problem is a usage error (exit 2) naming it.
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
+from timctl.cli.inputs import load_json_arg
 from timctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -185,35 +184,11 @@ def flag_name(dest: str) -> str:
 def read_body(source: str, stdin: Any = None) -> list[dict[str, Any]]:
     """A MsgBody from inline JSON, @FILE or - (stdin): an array of elements, or an object
     holding MsgBody (a request body or a history row)."""
-    if source == "-":
-        raw = (stdin if stdin is not None else sys.stdin.buffer).read(MAX_BODY_FILE + 1)
-        where = "--body -"
-    elif source.startswith("@"):
-        where = source[1:]
-        try:
-            with open(where, "rb") as fh:
-                raw = fh.read(MAX_BODY_FILE + 1)
-        except OSError as exc:
-            raise UsageError(f"--body {where}: {exc.strerror}") from None
-    else:
-        where, raw = "--body", source.encode("utf-8", "surrogateescape")
-    if len(raw) > MAX_BODY_FILE:
-        raise UsageError(f"{where}: larger than {MAX_BODY_FILE // 1024} KiB; not a MsgBody")
-    try:
-        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"),
-                          parse_constant=_no_constant)
-    except UnicodeDecodeError:
-        raise UsageError(f"{where}: not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{where}:{exc.lineno}: invalid JSON: {exc.msg}") from None
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{where}: invalid JSON: {exc or 'nested too deeply'}") from None
+    where, data = load_json_arg(source, inline="--body", stdin_name="--body -",
+                                file_prefix="--body ", limit=MAX_BODY_FILE, what="a MsgBody",
+                                stdin=stdin)
     if isinstance(data, dict) and "MsgBody" in data:
         data = data["MsgBody"]
     if not isinstance(data, list):
         raise UsageError(f"{where}: expected a JSON array of elements (MsgBody)")
     return data
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")
