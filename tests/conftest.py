@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -103,3 +104,48 @@ def served_profile(served: Served, run, tmp_path: Path) -> Served:  # type: igno
             str(served.sdkappid), "--admin", served.admin, "--secret-key-file", str(key_file))
     assert r.code == 0, r.err
     return served
+
+
+@dataclass
+class ServedApp:
+    """An emulator served on 127.0.0.1 with a profile named `name` pointing at it."""
+
+    name: str
+    url: str
+    app: Any  # the EmulatorApp (faults, store)
+    info: Any  # its AppInfo
+    db: Path
+    wsgi: Any  # what the server calls: the app, or a wrapper of it (counters, recorders)
+
+
+@pytest.fixture
+def serve_app(tmp_path: Path, run: Any) -> Iterator[Any]:
+    """serve_app(name, sdkappid, faults=None, wrap=None, admin="administrator") -> ServedApp:
+    the emulator on its own DB, served over HTTP on 127.0.0.1 (optionally behind a WSGI
+    wrapper), with a profile `name` made by `timctl config init`; stopped after the test."""
+    from timctl.emulator import open_app
+    from timctl.emulator.server import make_server
+
+    started: list[tuple[Any, Any]] = []
+
+    def start(name: str, sdkappid: int, *, faults: Any = None, wrap: Any = None,
+              admin: str = "administrator") -> ServedApp:
+        db = tmp_path / f"{name}.db"
+        app, info = open_app(db, sdkappid=sdkappid, admin=admin, faults=faults)
+        wsgi = wrap(app) if wrap is not None else app
+        server = make_server(wsgi, "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        started.append((server, app))
+        key = tmp_path / f"{name}.key"
+        key.write_text(info.secret_key + "\n")
+        url = f"http://127.0.0.1:{server.server_port}"
+        r = run("config", "init", name, "--endpoint", url, "--sdkappid", str(sdkappid),
+                "--admin", admin, "--secret-key-file", str(key))
+        assert r.code == 0, r.err
+        return ServedApp(name, url, app, info, db, wsgi)
+
+    yield start
+    for server, app in started:
+        server.shutdown()
+        server.server_close()
+        app.store.close()

@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,27 +36,12 @@ class Counting:
 
 
 @pytest.fixture
-def sink(tmp_path: Path, run: Any) -> Iterator[Counting]:
-    from timctl.emulator import open_app
-    from timctl.emulator.server import make_server
-
-    app, info = open_app(tmp_path / "sink.db", sdkappid=1400054321)
-    counting = Counting(app)
-    server = make_server(counting, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    key = tmp_path / "sink.key"
-    key.write_text(info.secret_key)
-    r = run("config", "init", "sink", "--endpoint", f"http://127.0.0.1:{server.server_port}",
-            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
-    assert r.code == 0, r.err
+def sink(serve_app: Any, run: Any) -> Counting:
+    served = serve_app("sink", 1400054321, wrap=Counting)
     r = run("users", "import", "keeper")
     assert r.code == 0, r.err
-    counting.count = 0
-    yield counting
-    server.shutdown()
-    server.server_close()
-    app.store.close()
+    served.wsgi.count = 0
+    return served.wsgi
 
 
 def files(tmp_path: Path) -> dict[str, Path]:

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,29 +56,15 @@ class Recorder:
 
 
 @pytest.fixture
-def server(tmp_path: Path, run: Any) -> Iterator[Any]:
+def server(serve_app: Any, tmp_path: Path) -> Any:
     """An emulator on 127.0.0.1 (20 ms a call, rate limits on) as the default profile."""
-    from timctl.emulator import open_app
     from timctl.emulator.faults import Faults
-    from timctl.emulator.server import make_server
 
-    app, info = open_app(tmp_path / "bulk.db", sdkappid=1400000060,
-                         faults=Faults(latency=0.02))
-    recorder = Recorder(app)
-    srv = make_server(recorder, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    key = tmp_path / "bulk.key"
-    key.write_text(info.secret_key)
-    r = run("config", "init", "bulk", "--endpoint", f"http://127.0.0.1:{srv.server_port}",
-            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
-    assert r.code == 0, r.err
-    recorder.app_obj = app  # type: ignore[attr-defined]
-    recorder.tmp = tmp_path  # type: ignore[attr-defined]
-    yield recorder
-    srv.shutdown()
-    srv.server_close()
-    app.store.close()
+    served = serve_app("bulk", 1400000060, faults=Faults(latency=0.02), wrap=Recorder)
+    recorder = served.wsgi
+    recorder.app_obj = served.app
+    recorder.tmp = tmp_path
+    return recorder
 
 
 def timctl(tmp: Path, *args: str, **kw: Any) -> subprocess.Popen[bytes]:

@@ -290,28 +290,13 @@ def test_history_formats_limit_and_seq_range(run: Run) -> None:
 
 
 @pytest.fixture
-def lossy(tmp_path: Any, run: Run) -> Any:
+def lossy(serve_app: Any) -> Any:
     """An emulator on 127.0.0.1 that commits 30 % of requests and then drops the connection
     without answering (seeded); profile `lossy` points at it."""
-    import threading
-
-    from timctl.emulator import open_app
     from timctl.emulator.faults import Faults
-    from timctl.emulator.server import make_server
 
     faults = Faults(lose_response_rate=0.3, seed=11, rate_limit=False)
-    app, info = open_app(tmp_path / "lossy.db", sdkappid=1400000031, faults=faults)
-    server = make_server(app, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    key = tmp_path / "lossy.key"
-    key.write_text(info.secret_key)
-    r = run("config", "init", "lossy", "--endpoint", f"http://127.0.0.1:{server.server_port}",
-            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
-    assert r.code == 0, r.err
-    yield app
-    server.shutdown()
-    server.server_close()
-    app.store.close()
+    return serve_app("lossy", 1400000031, faults=faults).app
 
 
 def test_200_sends_through_lost_answers_leave_200_messages(run: Run, lossy: Any) -> None:

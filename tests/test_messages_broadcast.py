@@ -14,9 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,31 +25,12 @@ FAST = ("--rate", "500")  # calls/s: the client's limiter, not the documented pa
 
 
 @pytest.fixture
-def emu(tmp_path: Path, run: Any) -> Iterator[Any]:
-    from timctl.emulator import open_app
+def emu(serve_app: Any, tmp_path: Path) -> Any:
     from timctl.emulator.faults import Faults
-    from timctl.emulator.server import make_server
 
-    db = tmp_path / "bc.db"
-    app, info = open_app(db, sdkappid=1400000077, faults=Faults(rate_limit=False))
-    srv = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    key = tmp_path / "bc.key"
-    key.write_text(info.secret_key)
-    r = run("config", "init", "bc", "--endpoint", f"http://127.0.0.1:{srv.server_port}",
-            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
-    assert r.code == 0, r.err
-
-    class Emu:
-        pass
-
-    e = Emu()
-    e.db, e.app, e.tmp, e.info = db, app, tmp_path, info  # type: ignore[attr-defined]
-    yield e
-    srv.shutdown()
-    srv.server_close()
-    app.store.close()
+    served = serve_app("bc", 1400000077, faults=Faults(rate_limit=False))
+    served.tmp = tmp_path  # type: ignore[attr-defined]
+    return served
 
 
 def users(run: Any, emu: Any, n: int, prefix: str = "u") -> list[str]:

@@ -3,36 +3,19 @@ the CLI against `timctl emulator serve` over HTTP that loses answers after commi
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 
 @pytest.fixture
-def lossy(tmp_path: Path, run: Any) -> Iterator[Any]:
+def lossy(serve_app: Any) -> Any:
     """An emulator on 127.0.0.1 that processes and commits 30 % of requests, then drops the
     connection without answering (deterministic: seeded); profile `lossy` points at it."""
-    from timctl.emulator import open_app
     from timctl.emulator.faults import Faults
-    from timctl.emulator.server import make_server
 
     faults = Faults(lose_response_rate=0.3, seed=7, rate_limit=False)
-    app, info = open_app(tmp_path / "lossy.db", sdkappid=1400000030, faults=faults)
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    key = tmp_path / "lossy.key"
-    key.write_text(info.secret_key)
-    r = run("config", "init", "lossy", "--endpoint", f"http://127.0.0.1:{server.server_port}",
-            "--sdkappid", str(info.sdkappid), "--secret-key-file", str(key))
-    assert r.code == 0, r.err
-    yield app
-    server.shutdown()
-    server.server_close()
-    app.store.close()
+    return serve_app("lossy", 1400000030, faults=faults).app
 
 
 def test_import_then_delete_1000_users_through_lost_answers(lossy: Any, run: Any) -> None:
