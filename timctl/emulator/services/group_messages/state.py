@@ -36,9 +36,7 @@ def set_unread_msg_num(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ApiFail(10007, f"{member!r} is not a member of group {group.group_id!r}")
     newest = group.next_msg_seq - 1
     read_seq = newest - min(count, newest)  # clamped to the group's messages
-    # groups owns group_members; msg_seq is the member's read position (no setter there)
-    ctx.db.execute("UPDATE group_members SET msg_seq = ? WHERE sdkappid = ? AND group_id = ?"
-                   " AND user_id = ?", (read_seq, ctx.sdkappid, group.group_id, member))
+    groups.set_read_seq(ctx.db, ctx.sdkappid, group.group_id, member, read_seq)
     return {}
 
 

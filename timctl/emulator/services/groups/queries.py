@@ -279,6 +279,13 @@ def update_member(db: sqlite3.Connection, sdkappid: int, group_id: str, user_id:
                    " group_id = ? AND user_id = ?", (*values, sdkappid, group_id, user_id))
 
 
+def set_read_seq(db: sqlite3.Connection, sdkappid: int, group_id: str, user_id: str,
+                 seq: int) -> None:
+    """Set the member's read position (the MsgSeq get_group_member_info shows), as
+    set_unread_msg_num does."""
+    db.execute("UPDATE group_members SET msg_seq = ? WHERE sdkappid = ? AND group_id = ?"
+               " AND user_id = ?", (seq, sdkappid, group_id, user_id))
+
 # --- mutes and bans -------------------------------------------------------------------------
 
 def set_mute(db: sqlite3.Connection, sdkappid: int, group_id: str, user_id: str, seconds: int,
