@@ -4,9 +4,12 @@ Documented: no callbacks and no notices (so no tips); AVChatRoom refuses both (1
 import_group takes a past CreateTime and MaxMemberCount defaults to 2000 (a Community's to
 its ceiling); import_group_member takes at most 300 members (10005), each with Role (only
 "Admin"), JoinTime (after the group's CreateTime and before now, else that member fails:
-Result 0) and UnreadMsgNum; Result 0 failed, 1 imported, 2 already a member.
-Inferred: a member whose account does not exist fails (Result 0); the unread count is not
-kept (the emulator keeps no unread counts).
+Result 0) and UnreadMsgNum (above the group's message count it is that count); Result 0
+failed, 1 imported, 2 already a member.
+Inferred: a member whose account does not exist fails (Result 0); a JoinTime equal to the
+CreateTime is accepted (members created with a group carry its creation time, so a faithful
+export has them); the unread count is kept as the member's read MsgSeq, as
+set_unread_msg_num keeps it (unread = newest MsgSeq - read MsgSeq).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def import_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     return {"GroupId": make_group(ctx, body, imported=True).group_id}
 
 
-def _item(ctx: Context, item: Any, group_type: str) -> tuple[str, str, float | None]:
+def _item(ctx: Context, item: Any, group_type: str) -> tuple[str, str, float | None, int]:
     if not isinstance(item, dict):
         raise ctx.bad_param("MemberList items are {\"Member_Account\": ...} objects")
     user = common.user_field(ctx, item, "Member_Account")
@@ -41,7 +44,7 @@ def _item(ctx: Context, item: Any, group_type: str) -> tuple[str, str, float | N
     unread = item.get("UnreadMsgNum", 0)
     if not is_int(unread) or unread < 0:
         raise ctx.bad_param("UnreadMsgNum must be an integer 0 or more")
-    return user, role, None if joined is None else float(joined)
+    return user, role, None if joined is None else float(joined), int(unread)
 
 
 @handler("group_open_http_svc/import_group_member")
@@ -54,24 +57,26 @@ def import_group_member(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ApiFail(common.TOO_MANY, f"MemberList has {len(items)} members; at most"
                                        f" {MAX_IMPORT}")
     wanted = [_item(ctx, item, group.type) for item in items]
-    users = [u for u, _, _ in wanted]
+    users = [u for u, _, _, _ in wanted]
     known = accounts.existing(ctx.db, ctx.sdkappid, users)
     present = queries.find_members(ctx.db, ctx.sdkappid, group.group_id, users)
     count = queries.member_count(ctx.db, ctx.sdkappid, group.group_id)
     results: dict[str, int] = {}
-    for user, role, joined in wanted:
+    newest = group.next_msg_seq - 1
+    for user, role, joined, unread in wanted:
         if user in results:
             continue
         if user in present:
             results[user] = 2
             continue
         when = ctx.now if joined is None else joined
-        in_range = joined is None or group.created_at < joined < ctx.now
+        in_range = joined is None or int(group.created_at) <= joined <= ctx.now
         room = not group.max_members or count < group.max_members
         if user not in known or not in_range or not room:
             results[user] = 0
             continue
-        queries.add_member(ctx.db, ctx.sdkappid, group.group_id, user, role, when)
+        queries.add_member(ctx.db, ctx.sdkappid, group.group_id, user, role, when,
+                           msg_seq=newest - min(unread, newest))
         count += 1
         results[user] = 1
     return {"MemberList": [{"Member_Account": u, "Result": r} for u, r in results.items()]}
