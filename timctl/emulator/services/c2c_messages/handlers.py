@@ -252,6 +252,9 @@ def importmsg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     mode = body.get("SyncFromOldSystem")
     if not is_int(mode) or mode not in (2, 5):
         raise ApiFail(90030, "SyncFromOldSystem must be 2 (history) or 5 (real time)")
+    if is_user_id(body.get("From_Account")) and \
+            not accounts.exists(ctx.db, ctx.sdkappid, body["From_Account"]):
+        raise ApiFail(90048, "From_Account does not exist")  # 1047/35014's code for it
     sender = _sender(ctx, body, required=True)
     to = _peer(ctx, body)
     if not _u32(body.get("MsgRandom")):
