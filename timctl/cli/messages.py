@@ -87,12 +87,18 @@ def _at_info(at: tuple[str, ...]) -> list[dict[str, Any]]:
               help="Group: mention a member, or all (repeatable, at most 30).")
 @click.option("--priority", type=click.Choice(PRIORITIES),
               help="Group: MsgPriority under throttling.")
+@click.option("--need-receipt", is_flag=True,
+              help="Ask for read receipts (Ultimate; groups of at most 200 members; see "
+                   "`messages read-receipt` and `messages receipts`).")
+@click.option("--extensible", is_flag=True,
+              help="Allow key-value extensions on the message (Ultimate; see "
+                   "`messages ext`).")
 @output_options(known=SEND_COLUMNS)
 @dry_run_option
 @pass_app
 def send(app: AppContext, to: str | None, group_id: str | None, sender: str | None,
          sync: bool | None, lifetime: int | None, at: tuple[str, ...], priority: str | None,
-         **flags: Any) -> None:
+         need_receipt: bool, extensible: bool, **flags: Any) -> None:
     """Send a one-to-one (--to) or group (--group) message; prints its MsgKey (one-to-one)
     or MsgSeq (group) and MsgTime. A retry after a lost answer carries the same
     MsgRandom/Random, so the server drops the repeat: one message, never two.
@@ -109,6 +115,8 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
     if (to is None) == (group_id is None):
         raise UsageError("give exactly one of --to USERID (one-to-one) and --group GROUP_ID")
     fields = message_fields(flags)
+    if extensible:
+        fields["SupportMessageExtension"] = 1
     body: dict[str, Any] = {}
     if sender is not None:
         body["From_Account"] = _user(sender, "--from")
@@ -120,6 +128,8 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
             body["SyncOtherMachine"] = 1 if sync else 2
         if lifetime is not None:
             body["MsgLifeTime"] = lifetime
+        if need_receipt:
+            body["IsNeedReadReceipt"] = 1  # sendmsg's name (1047/34919)
         body.update(fields)
         answer = app.call(SENDMSG, body)
         if answer is not None:
@@ -136,7 +146,12 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
                          "(documented)")
     body = {"GroupId": check_group(group_id), **body, **fields}
     if lifetime == 0:
+        if need_receipt:
+            raise UsageError("--need-receipt: online-only messages (--lifetime 0) have no "
+                             "read receipts (10061)")
         body["OnlineOnlyFlag"] = 1
+    if need_receipt:
+        body["NeedReadReceipt"] = 1  # send_group_msg's name (1047/34959)
     if priority:
         body["MsgPriority"] = priority
     if at:
@@ -152,4 +167,9 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
 
 
 # Further messages commands live in their own modules and register on the group above.
-from timctl.cli import messages_broadcast, messages_history, messages_state  # noqa: E402, F401
+from timctl.cli import (  # noqa: E402, F401
+    messages_broadcast,
+    messages_history,
+    messages_receipts,
+    messages_state,
+)

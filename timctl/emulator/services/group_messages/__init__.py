@@ -17,4 +17,6 @@ SERVICE = Service(
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
     on_group_destroyed=queries.on_group_destroyed,
+    on_topic_destroyed=queries.on_topic_destroyed,
+    on_account_deleted=queries.on_account_deleted,
 )

@@ -49,6 +49,13 @@ def _at_info(ctx: Context, body: dict[str, Any], group_type: str) -> list[Any]:
     return at
 
 
+def _flag(ctx: Context, body: dict[str, Any], field: str) -> bool:
+    value = body.get(field, 0)
+    if value not in (0, 1) or isinstance(value, bool):
+        raise ctx.bad_param(f"{field} must be 0 or 1")
+    return value == 1
+
+
 def _muted(ctx: Context, group: groups.Group, sender: str) -> bool:
     if mute.is_muted(ctx.db, ctx.sdkappid, sender, "group", ctx.now):
         return True
@@ -90,6 +97,8 @@ def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if cloud is not None and not isinstance(cloud, str):
         raise ctx.bad_param("CloudCustomData must be a string")
     at = _at_info(ctx, body, group.type)
+    flags = store.Flags(need_receipt=_flag(ctx, body, "NeedReadReceipt"),
+                        support_ext=_flag(ctx, body, "SupportMessageExtension"))
     if _muted(ctx, group, sender):
         raise ApiFail(10017, f"{sender!r} is muted in group {group.group_id!r}")
     msg_time = int(ctx.now)
@@ -101,7 +110,8 @@ def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         return {"MsgTime": dup[1], "MsgSeq": dup[0]}
     seq = store.insert(ctx.db, ctx.sdkappid, group.group_id, from_id=sender, random=random,
                        msg_time=msg_time, body=msg_body, cloud_data=cloud,
-                       priority=store.PRIORITIES[priority], at_info=at, crc=crc, now=ctx.now)
+                       priority=store.PRIORITIES[priority], at_info=at, crc=crc, now=ctx.now,
+                       flags=flags)
     return {"MsgTime": msg_time, "MsgSeq": seq}
 
 
@@ -160,4 +170,4 @@ def delete_group_msg_by_sender(ctx: Context, body: dict[str, Any]) -> dict[str, 
                                group.next_msg_seq - 1, BY_SENDER_WINDOW)
     return {}
 
-from timctl.emulator.services.group_messages import state  # noqa: E402, F401
+from timctl.emulator.services.group_messages import imports, receipts, state  # noqa: E402, F401

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from timctl.emulator.services.groups import queries as groups
@@ -22,18 +23,58 @@ def find_duplicate(db: sqlite3.Connection, sdkappid: int, group_id: str, random:
     return None if row is None else (int(row[0]), int(row[1]))
 
 
+@dataclass(frozen=True)
+class Flags:
+    """What a send asked for beyond its body (send_group_msg 1047/34959)."""
+
+    need_receipt: bool = False  # NeedReadReceipt 1
+    support_ext: bool = False  # SupportMessageExtension 1
+    targets: tuple[str, ...] = ()  # To_Account: only these members receive it
+
+
 def insert(db: sqlite3.Connection, sdkappid: int, group_id: str, *, from_id: str, random: int,
            msg_time: int, body: list[Any], cloud_data: str | None, priority: int,
-           at_info: list[Any], crc: int, now: float) -> int:
-    """Store a message under the group's next MsgSeq; returns that seq."""
-    seq = groups.next_msg_seq(db, sdkappid, group_id)
+           at_info: list[Any], crc: int, now: float, seq: int | None = None,
+           flags: Flags = Flags()) -> int:
+    """Store a message under the group's next MsgSeq (or the given one: a topic's); returns
+    that seq."""
+    if seq is None:
+        seq = groups.next_msg_seq(db, sdkappid, group_id)
     db.execute("INSERT INTO group_msgs (sdkappid, group_id, msg_seq, from_id, msg_random,"
-               " msg_time, body, cloud_data, priority, at_info, body_crc, sent_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               " msg_time, body, cloud_data, priority, at_info, body_crc, sent_at,"
+               " need_receipt, support_ext, targets)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (sdkappid, group_id, seq, from_id, random, msg_time,
                 json.dumps(body, ensure_ascii=False), cloud_data, priority,
-                json.dumps(at_info, ensure_ascii=False), crc, now))
+                json.dumps(at_info, ensure_ascii=False), crc, now, int(flags.need_receipt),
+                int(flags.support_ext),
+                json.dumps(list(flags.targets)) if flags.targets else None))
     return seq
+
+
+@dataclass(frozen=True)
+class Stored:
+    from_id: str
+    recalled: bool
+    flags: Flags
+
+
+def find(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> Stored | None:
+    """The stored message (not a tip) with this MsgSeq."""
+    row = db.execute("SELECT from_id, recalled, need_receipt, support_ext, targets FROM"
+                     " group_msgs WHERE sdkappid = ? AND group_id = ? AND msg_seq = ?",
+                     (sdkappid, group_id, seq)).fetchone()
+    if row is None:
+        return None
+    targets = tuple(json.loads(row[4])) if row[4] else ()
+    return Stored(row[0], bool(row[1]), Flags(bool(row[2]), bool(row[3]), targets))
+
+
+def sent_since(db: sqlite3.Connection, sdkappid: int, group_id: str, since: float) -> int:
+    """Messages stored in the group after `since` (app clock): the frequency control."""
+    row = db.execute("SELECT COUNT(*) FROM group_msgs WHERE sdkappid = ? AND group_id = ?"
+                     " AND sent_at > ?", (sdkappid, group_id, since)).fetchone()
+    return int(row[0])
 
 
 def _tip_item(tip: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +134,38 @@ def recall_by_sender(db: sqlite3.Connection, sdkappid: int, group_id: str, sende
     return cur.rowcount
 
 
+# --- read receipts --------------------------------------------------------------------------
+
+def add_read(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int, user_id: str,
+             now: float) -> None:
+    db.execute("INSERT OR IGNORE INTO group_msg_reads (sdkappid, group_id, msg_seq, user_id,"
+               " read_at) VALUES (?, ?, ?, ?, ?)", (sdkappid, group_id, seq, user_id, now))
+
+
+def readers(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> set[str]:
+    return {str(r[0]) for r in db.execute(
+        "SELECT user_id FROM group_msg_reads WHERE sdkappid = ? AND group_id = ? AND"
+        " msg_seq = ?", (sdkappid, group_id, seq))}
+
+
+# --- cascades -------------------------------------------------------------------------------
+
+def _delete(db: sqlite3.Connection, where: str, args: tuple[Any, ...]) -> None:
+    for table in ("group_msgs", "group_msg_reads"):
+        db.execute(f"DELETE FROM {table} WHERE {where}", args)
+
+
 def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
-    db.execute("DELETE FROM group_msgs WHERE sdkappid = ? AND group_id = ?",
-               (sdkappid, group_id))
+    # topic messages are stored under topic IDs, which start with the community's ID
+    _delete(db, "sdkappid = ? AND (group_id = ? OR substr(group_id, 1, ?) = ?)",
+            (sdkappid, group_id, len(group_id) + 7, group_id + "@TOPIC#"))
+
+
+def on_topic_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str,
+                       topic_id: str) -> None:
+    _delete(db, "sdkappid = ? AND group_id = ?", (sdkappid, topic_id))
+
+
+def on_account_deleted(db: sqlite3.Connection, sdkappid: int, user_id: str) -> None:
+    db.execute("DELETE FROM group_msg_reads WHERE sdkappid = ? AND user_id = ?",
+               (sdkappid, user_id))

@@ -24,6 +24,25 @@ CREATE TABLE group_msgs (
 CREATE INDEX group_msgs_random ON group_msgs (sdkappid, group_id, msg_random);
 """
 
+# v2: the send flags later APIs read (read receipts, extensions, targeted messages) and
+# members' read receipts. Topic messages are stored under the topic's ID as group_id (topic
+# IDs embed their community's ID and have their own MsgSeq space).
+_V2 = """
+ALTER TABLE group_msgs ADD COLUMN need_receipt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_msgs ADD COLUMN support_ext INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_msgs ADD COLUMN targets TEXT;  -- To_Account (JSON); NULL: every member
+CREATE INDEX group_msgs_sent ON group_msgs (sdkappid, group_id, sent_at);
+CREATE TABLE group_msg_reads (
+    sdkappid INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    msg_seq INTEGER NOT NULL,
+    user_id TEXT NOT NULL,
+    read_at REAL NOT NULL,
+    PRIMARY KEY (sdkappid, group_id, msg_seq, user_id)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "group_msgs: stored group messages"),
+    Migration(2, _V2, "group_msgs send flags; group_msg_reads: read receipts"),
 )
