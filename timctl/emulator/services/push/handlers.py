@@ -1,0 +1,7 @@
+"""The push service's handlers, one module per concern (imported for their @handler)."""
+
+from __future__ import annotations
+
+from timctl.emulator.services.push import handlers_audience, handlers_push
+
+__all__ = ["handlers_audience", "handlers_push"]
