@@ -124,3 +124,30 @@ def test_bad_input_sends_nothing(run: Run, args: tuple[str, ...]) -> None:
     assert r.code == 2, (r.out, r.err)
     assert "Traceback" not in r.err
     assert calls(run) == 0
+
+
+def test_one_to_one_receipts(run: Run, profile: tuple[str, ...]) -> None:
+    r = ok(run, *profile, "-o", "json", "messages", "send", "--from", "alice", "--to", "bob",
+           "--text", "read me", "--need-receipt")
+    key = r.json()["MsgKey"]
+    r = ok(run, *profile, "-o", "json", "messages", "send", "--from", "alice", "--to", "bob",
+           "--text", "plain")
+    plain = r.json()["MsgKey"]
+    r = ok(run, *profile, "-o", "json", "messages", "read-receipt", "--user", "bob", "--peer",
+           "alice", key)
+    assert r.json() == [{"Peer": "alice", "MsgKey": key, "User": "bob", "Status": "read"}]
+    r = ok(run, *profile, "-o", "json", "messages", "history", "--user", "alice", "--peer",
+           "bob")
+    assert {m["MsgKey"]: m["IsPeerRead"] for m in r.json()} == {key: 1, plain: 0}
+    r = run(*profile, "messages", "read-receipt", "--user", "bob", "--peer", "alice", plain)
+    assert r.code == 5 and "20001" in r.err
+
+
+def test_one_to_one_dry_run(run: Run) -> None:
+    r = ok(run, *LOCAL, "--dry-run", "messages", "read-receipt", "--user", "bob", "--peer",
+           "alice", "1_2_3", "4_5_6")
+    plan = json.loads(r.out)
+    assert plan["body"] == {"Operator_Account": "bob", "Peer_Account": "alice", "C2CMsgInfo": [
+        {"From_Account": "alice", "To_Account": "bob", "MsgKey": "1_2_3"},
+        {"From_Account": "alice", "To_Account": "bob", "MsgKey": "4_5_6"}]}
+    assert calls(run) == 0

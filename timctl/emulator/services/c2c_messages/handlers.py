@@ -50,6 +50,13 @@ def _peer(ctx: Context, body: dict[str, Any], field: str = "To_Account") -> str:
 BODY_CODES = {"array": 90007, "size": 93000, "format": 90002}
 
 
+def _flag(ctx: Context, body: dict[str, Any], field: str) -> bool:
+    value = body.get(field, 0)
+    if value not in (0, 1) or isinstance(value, bool):
+        raise ctx.bad_param(f"{field} must be 0 or 1")
+    return value == 1
+
+
 def check_body(value: Any) -> list[Any]:
     """The documented MsgBody codes: 90007 not an array, 93000 over 12 KB, 90002 otherwise."""
     found = bodies.problem(value)
@@ -92,6 +99,8 @@ class _Send:
         if "OfflinePushInfo" in body and not isinstance(body["OfflinePushInfo"], dict):
             raise ApiFail(90043, "OfflinePushInfo is not an object")
         self.crc = store.body_crc(self.body)
+        self.need_receipt = _flag(ctx, body, "IsNeedReadReceipt")
+        self.support_ext = _flag(ctx, body, "SupportMessageExtension")
 
     def deliver(self, ctx: Context, sender: str, to: str) -> tuple[str, int]:
         """Store (or find the earlier copy of) the message to `to`: (MsgKey, MsgTime)."""
@@ -105,7 +114,8 @@ class _Send:
         key = store.insert(ctx.db, ctx.sdkappid, from_id=sender, to_id=to, seq=self.seq,
                            random=self.random, msg_time=msg_time, body=self.body,
                            cloud_data=self.cloud, no_unread=self.no_unread,
-                           sender_sees=self.sender_sees, now=ctx.now)
+                           sender_sees=self.sender_sees, now=ctx.now,
+                           need_receipt=self.need_receipt, support_ext=self.support_ext)
         return key, msg_time
 
 
@@ -306,4 +316,4 @@ def delete_c2c_msg_ramble(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ctx.bad_param("at most 30 MsgKeys per call")
     store.delete_for(ctx.db, ctx.sdkappid, viewer, peer, keys)
     return {}
-from timctl.emulator.services.c2c_messages import group_modify  # noqa: E402, F401
+from timctl.emulator.services.c2c_messages import group_modify, receipts  # noqa: E402, F401

@@ -16,7 +16,7 @@ DEDUP_SECONDS = 120  # sendmsg: same sender, MsgSeq, MsgRandom and content withi
 RECALLED = 8  # MsgFlagBits of a recalled message
 
 _COLS = ("id, from_id, to_id, msg_seq, msg_random, msg_time, msg_key, body, cloud_data,"
-         " flag_bits")
+         " flag_bits, need_receipt, support_ext, peer_read")
 
 
 @dataclass(frozen=True)
@@ -31,14 +31,17 @@ class Msg:
     body: list[Any]
     cloud_data: str | None
     flag_bits: int
+    need_receipt: bool = False  # sent with IsNeedReadReceipt 1
+    support_ext: bool = False  # sent with SupportMessageExtension 1
+    peer_read: bool = False  # the receiver sent a read receipt (c2c_msg_read_receipt)
 
     def item(self) -> dict[str, Any]:
         """The message as admin_getroammsg lists it."""
         out: dict[str, Any] = {
             "From_Account": self.from_id, "To_Account": self.to_id, "MsgSeq": self.msg_seq,
             "MsgRandom": self.msg_random, "MsgTimeStamp": self.msg_time,
-            "MsgFlagBits": self.flag_bits, "IsPeerRead": 0, "MsgKey": self.msg_key,
-            "MsgBody": self.body}
+            "MsgFlagBits": self.flag_bits, "IsPeerRead": int(self.peer_read),
+            "MsgKey": self.msg_key, "MsgBody": self.body}
         if self.cloud_data is not None:
             out["CloudCustomData"] = self.cloud_data
         return out
@@ -46,7 +49,8 @@ class Msg:
 
 def _msg(row: tuple[Any, ...]) -> Msg:
     return Msg(int(row[0]), row[1], row[2], int(row[3]), int(row[4]), int(row[5]), row[6],
-               json.loads(row[7]), row[8], int(row[9]))
+               json.loads(row[7]), row[8], int(row[9]), bool(row[10]), bool(row[11]),
+               bool(row[12]))
 
 
 def body_crc(body: list[Any]) -> int:
@@ -67,16 +71,17 @@ def find_duplicate(db: sqlite3.Connection, sdkappid: int, from_id: str, to_id: s
 
 def insert(db: sqlite3.Connection, sdkappid: int, *, from_id: str, to_id: str, seq: int,
            random: int, msg_time: int, body: list[Any], cloud_data: str | None,
-           no_unread: bool, sender_sees: bool, now: float) -> str:
+           no_unread: bool, sender_sees: bool, now: float, need_receipt: bool = False,
+           support_ext: bool = False) -> str:
     """Store a message; returns its MsgKey ({MsgSeq}_{MsgRandom}_{MsgTimeStamp})."""
     key = f"{seq}_{random}_{msg_time}"
     db.execute(
         "INSERT INTO c2c_msgs (sdkappid, from_id, to_id, msg_seq, msg_random, msg_time,"
-        " msg_key, body, cloud_data, no_unread, sender_sees, body_crc, sent_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " msg_key, body, cloud_data, no_unread, sender_sees, body_crc, sent_at, need_receipt,"
+        " support_ext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sdkappid, from_id, to_id, seq, random, msg_time, key,
          json.dumps(body, ensure_ascii=False), cloud_data, int(no_unread), int(sender_sees),
-         body_crc(body), now))
+         body_crc(body), now, int(need_receipt), int(support_ext)))
     return key
 
 
@@ -86,6 +91,10 @@ def find_by_key(db: sqlite3.Connection, sdkappid: int, a: str, b: str, key: str)
                      " AND to_id = ? AND msg_key = ? ORDER BY id LIMIT 1",
                      (sdkappid, a, b, key)).fetchone()
     return None if row is None else _msg(row)
+
+
+def set_peer_read(db: sqlite3.Connection, row_id: int) -> None:
+    db.execute("UPDATE c2c_msgs SET peer_read = 1 WHERE id = ?", (row_id,))
 
 
 def set_flag_bits(db: sqlite3.Connection, row_id: int, bits: int) -> None:

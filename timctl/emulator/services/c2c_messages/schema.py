@@ -35,6 +35,14 @@ CREATE TABLE c2c_read (
 ) WITHOUT ROWID;
 """
 
+# v2: the send flags read receipts and extensions read, and the receiver's receipt.
+_V2 = """
+ALTER TABLE c2c_msgs ADD COLUMN need_receipt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE c2c_msgs ADD COLUMN support_ext INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE c2c_msgs ADD COLUMN peer_read INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "c2c_msgs, c2c_read: one-to-one messages and read marks"),
+    Migration(2, _V2, "c2c_msgs: IsNeedReadReceipt, SupportMessageExtension, IsPeerRead"),
 )
