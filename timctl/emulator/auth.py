@@ -11,12 +11,12 @@ the request's transaction.
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from timctl import usersig
-from timctl.emulator import apps
 from timctl.emulator.apps import AppInfo
 from timctl.emulator.services import ApiFail, ServiceSpec
 
@@ -37,7 +37,7 @@ def first(params: Mapping[str, list[str]], name: str) -> str | None:
 def authenticate(db: sqlite3.Connection, params: Mapping[str, list[str]], spec: ServiceSpec,
                  now: float) -> Caller:
     """The app and admin behind a request, or ApiFail with the gateway's code."""
-    app = _app(db, params)
+    app, kicked = _app(db, params)
     identifier, sig = _common_params(params)
     decoded, problem = _verified(sig, app.secret_key, app.sdkappid, identifier)
     if problem is None and decoded is not None and now > decoded.expires_at:
@@ -45,7 +45,6 @@ def authenticate(db: sqlite3.Connection, params: Mapping[str, list[str]], spec: 
     if problem is not None:
         raise ApiFail(problem.code, usersig.SIG_ERROR_TEXT[problem])
     assert decoded is not None
-    kicked = kicked_at(db, app.sdkappid, identifier)
     if kicked is not None and decoded.issued_at < kicked:
         # documented: kick invalidates UserSigs issued before it
         raise ApiFail(70001, "UserSig was issued before the account was kicked; sign a new one")
@@ -76,16 +75,33 @@ def kicked_at(db: sqlite3.Connection, sdkappid: int, user_id: str) -> int | None
     return None if row is None else int(row[0])
 
 
-def _app(db: sqlite3.Connection, params: Mapping[str, list[str]]) -> AppInfo:
+def _app(db: sqlite3.Connection, params: Mapping[str, list[str]]) -> tuple[AppInfo, int | None]:
+    """The app, and when the identifier (checked later) was last kicked: one query."""
     raw = first(params, "sdkappid")
     if raw is None or raw == "":
         raise ApiFail(60012, "sdkappid is missing from the URL")
     if not raw.isascii() or not raw.isdigit() or int(raw) > UINT32_MAX:
         raise ApiFail(60006, f"SDKAppID invalid: {raw!r}")
-    app = apps.load(db, int(raw))
-    if app is None:
+    row = db.execute(_APP_AND_KICK, (first(params, "identifier") or "", int(raw))).fetchone()
+    if row is None:
         raise ApiFail(70020, f"SDKAppID {raw} not found")
-    return app
+    return _app_info(*row[:5]), None if row[5] is None else int(row[5])
+
+
+# apps.load's row plus the caller's kick, read in one statement per request
+_APP_AND_KICK = (
+    "SELECT a.sdkappid, a.secret_key, a.admins, a.edition, a.allow_account_delete,"
+    " (SELECT k.kicked_at FROM kicks k WHERE k.sdkappid = a.sdkappid AND k.user_id = ?)"
+    " FROM apps a WHERE a.sdkappid = ?")
+
+
+@functools.lru_cache(maxsize=64)
+def _app_info(sdkappid: int, secret_key: str, admins: str, edition: str,
+              allow_account_delete: int) -> AppInfo:
+    """AppInfo of an apps row (as apps.load), cached by the row's values: a changed row is
+    a new key, so no stale entry is ever served."""
+    return AppInfo(sdkappid, secret_key, tuple(json.loads(admins)), edition,
+                   bool(allow_account_delete))
 
 
 def _common_params(params: Mapping[str, list[str]]) -> tuple[str, str]:
