@@ -169,6 +169,7 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
 # Further messages commands live in their own modules and register on the group above.
 from timctl.cli import (  # noqa: E402, F401
     messages_broadcast,
+    messages_ext,
     messages_history,
     messages_receipts,
     messages_state,
