@@ -89,6 +89,7 @@ def test_the_task_records_the_request_and_who_was_online(api, people, push):
     assert task["Condition"] == {"TagsOr": ["beta"]}
     assert task["Recipients"] == ["ann", "bob", "eve"]
     assert task["Online"] == ["bob"]
+    assert task["OfflinePush"] == ["ann"]  # PushOnline: reached by offline push
     assert task_id.startswith(f"{api.info.sdkappid}_")
 
 

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
-from timctl.emulator.services.push import handlers_audience, handlers_push
+from timctl.emulator.services.push import (
+    handlers_audience,
+    handlers_push,
+    handlers_reports,
+    handlers_sched,
+    handlers_timpush,
+)
 
-__all__ = ["handlers_audience", "handlers_push"]
+__all__ = ["handlers_audience", "handlers_push", "handlers_reports", "handlers_sched",
+           "handlers_timpush"]

@@ -19,6 +19,7 @@ from timctl.emulator.services import ApiFail, Context, handler, is_user_id, utf8
 from timctl.emulator.services.accounts import queries as accounts
 from timctl.emulator.services.push import audience
 from timctl.emulator.services.push.conditions import check_tags
+from timctl.emulator.services.push.sched import due_first
 
 SLOTS = 10
 MAX_NAME_BYTES = 50
@@ -104,11 +105,13 @@ def _set_attr_name(ctx: Context, body: dict[str, Any], with_types: bool) -> dict
 
 
 @handler(f"{AMP}/im_set_attr_name")
+@due_first
 def im_set_attr_name(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     return _set_attr_name(ctx, body, with_types=False)
 
 
 @handler(f"{TP}/set_attr_name")
+@due_first
 def set_attr_name(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     return _set_attr_name(ctx, body, with_types=True)
 
@@ -141,6 +144,7 @@ def _slot_named(slots: dict[str, int], name: Any) -> int:
 
 @handler(f"{AMP}/im_set_attr")
 @handler(f"{TP}/set_attr")
+@due_first
 def set_attr(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     items = _items(ctx, body, "UserAttrs", "Attrs", dict)
     slots = audience.slot_of(ctx.db, ctx.sdkappid)
@@ -161,6 +165,7 @@ def set_attr(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handler(f"{AMP}/im_remove_attr")
 @handler(f"{TP}/remove_attr")
+@due_first
 def remove_attr(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     items = _items(ctx, body, "UserAttrs", "Attrs", list)
     slots = audience.slot_of(ctx.db, ctx.sdkappid)
@@ -182,6 +187,7 @@ def get_tag(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handler(f"{AMP}/im_add_tag")
 @handler(f"{TP}/add_tag")
+@due_first
 def add_tag(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     items = [(u, check_tags(t, f"Tags of {u}")) for u, t in
              _items(ctx, body, "UserTags", "Tags", list)]
@@ -206,6 +212,7 @@ def add_tag(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 @handler(f"{AMP}/im_remove_tag")
 @handler(f"{TP}/remove_tag")
+@due_first
 def remove_tag(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     items = _items(ctx, body, "UserTags", "Tags", list)
     if not all(isinstance(t, str) for _, tags in items for t in tags):
@@ -216,6 +223,7 @@ def remove_tag(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @handler(f"{AMP}/im_remove_all_tags")
+@due_first
 def im_remove_all_tags(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     for user in _users(ctx, body):
         audience.remove_tags(ctx.db, ctx.sdkappid, user)
@@ -223,6 +231,7 @@ def im_remove_all_tags(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @handler(f"{TP}/clear_all_tags")
+@due_first
 def clear_all_tags(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     users = _users(ctx, body)
     present = accounts.existing(ctx.db, ctx.sdkappid, users)

@@ -17,6 +17,7 @@ from timctl import msgbody
 from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_id
 from timctl.emulator.services.push import pushing
 from timctl.emulator.services.push.conditions import Condition, parse
+from timctl.emulator.services.push.sched import due_first
 
 MSG_LIFETIME_MAX = 604800
 MAX_BODY_BYTES = 10 * 1024  # timpush push (269/117847: 90056)
@@ -69,6 +70,7 @@ def push_task(ctx: Context, api: str, body: dict[str, Any], cond: Condition,
 
 
 @handler("all_member_push/im_push")
+@due_first
 def im_push(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     msg_random(body)
     check_msg_body(body, required=True)
@@ -98,6 +100,7 @@ def check_timpush(ctx: Context, body: dict[str, Any]) -> tuple[Condition, str | 
 
 
 @handler("timpush/push")
+@due_first
 def timpush_push(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     msg_random(body)
     cond, sender = check_timpush(ctx, body)

@@ -30,6 +30,7 @@ IM_PUSH_QUOTA = 100
 FREE_EDITIONS = ("trial", "developer")
 TIMPUSH_QUOTA = {"free": 10, "paid": 100}
 COUNTED_APIS = ("all_member_push/im_push", "timpush/push")
+PUSH_ONLINE_TTL = 7 * 86400  # a PushOnline login lapses after 7 days (as in accounts)
 
 
 def day_start(now: float) -> float:
@@ -63,15 +64,31 @@ def check_rate(ctx: Context, api: str) -> None:
     if last is not None and ctx.now - last <= MIN_INTERVAL:
         raise ApiFail(90024, "pushes too frequent: two pushes must be more than"
                              f" {MIN_INTERVAL:g} s apart")
+    check_quota(ctx, api)
+
+
+def check_quota(ctx: Context, api: str) -> None:
     limit = quota(ctx, api)
     if tasks.counted_since(ctx.db, ctx.sdkappid, day_start(ctx.now)) >= limit:
         raise ApiFail(90047, f"push count over today's limit ({limit} a day)")
 
 
-def online_now(ctx: Context, users: list[str]) -> dict[str, bool]:
-    """user -> logged in with an Online status now (PushOnline is in the background)."""
+def reach_now(ctx: Context, users: list[str]) -> dict[str, tasks.Reach]:
+    """How each user is reachable now: an Online login gets the push online; PushOnline
+    logins (the app in the background, kept 7 days) get it by offline push; else nothing."""
     logins = accounts.online_platforms(ctx.db, ctx.sdkappid, users)
-    return {u: any(s == "Online" for _, s, _ in logins.get(u, ())) for u in users}
+    out: dict[str, tasks.Reach] = {}
+    for user in users:
+        devices = tuple((p, s) for p, s, at in logins.get(user, ())
+                        if s == "Online" or ctx.now - at < PUSH_ONLINE_TTL)
+        statuses = {s for _, s in devices}
+        channel = "online" if "Online" in statuses else "push" if devices else ""
+        out[user] = tasks.Reach(channel, devices)
+    return out
+
+
+def any_imported(ctx: Context, users: list[str]) -> bool:
+    return bool(accounts.existing(ctx.db, ctx.sdkappid, users))
 
 
 def create(ctx: Context, api: str, body: Mapping[str, Any], *, msg_random: int | None,
@@ -91,5 +108,5 @@ def create(ctx: Context, api: str, body: Mapping[str, Any], *, msg_random: int |
     tasks.add(ctx.db, ctx.sdkappid, new_id, api, counted=api in COUNTED_APIS,
               msg_random=msg_random, now=ctx.now, from_account=from_account or ctx.identifier,
               audience=form, condition=condition, request=dict(body),
-              recipients=online_now(ctx, recipients), sched_task=sched_task)
+              recipients=reach_now(ctx, recipients), sched_task=sched_task)
     return new_id

@@ -74,6 +74,14 @@ CREATE TABLE push_sched (
 ) WITHOUT ROWID;
 """
 
+# How each recipient was reachable at push time: "online" (an Online login), "push" (only
+# PushOnline logins: reached by offline push) or "" (no login); devices: [[platform, status]].
+_V2 = """
+ALTER TABLE push_recipients ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+ALTER TABLE push_recipients ADD COLUMN devices TEXT NOT NULL DEFAULT '[]';
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "push audience (names, attrs, tags), tasks, recipients, schedules"),
+    Migration(2, _V2, "push recipients: channel and devices at push time"),
 )

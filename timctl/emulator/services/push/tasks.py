@@ -11,6 +11,18 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How a recipient was reachable at push time."""
+
+    channel: str  # online | push | "" (no login)
+    devices: tuple[tuple[str, str], ...] = ()  # (platform, status)
+
+    @property
+    def online(self) -> bool:
+        return self.channel == "online"
+
+
+@dataclass(frozen=True)
 class Task:
     task_id: str
     api: str
@@ -42,16 +54,17 @@ def next_seq(db: sqlite3.Connection) -> int:
 def add(db: sqlite3.Connection, sdkappid: int, task_id: str, api: str, *, counted: bool,
         msg_random: int | None, now: float, from_account: str, audience: str,
         condition: Mapping[str, Any] | None, request: Mapping[str, Any],
-        recipients: Mapping[str, bool], sched_task: int | None = None) -> None:
+        recipients: Mapping[str, Reach], sched_task: int | None = None) -> None:
     db.execute("INSERT INTO push_tasks (sdkappid, task_id, api, counted, msg_random, created_at,"
                " from_account, audience, condition, request, sched_task)"
                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                (sdkappid, task_id, api, int(counted), msg_random, now, from_account, audience,
                 None if condition is None else json.dumps(condition, ensure_ascii=False),
                 json.dumps(request, ensure_ascii=False), sched_task))
-    db.executemany("INSERT INTO push_recipients (sdkappid, task_id, user_id, online)"
-                   " VALUES (?, ?, ?, ?)",
-                   [(sdkappid, task_id, u, int(on)) for u, on in recipients.items()])
+    db.executemany("INSERT INTO push_recipients (sdkappid, task_id, user_id, online, channel,"
+                   " devices) VALUES (?, ?, ?, ?, ?, ?)",
+                   [(sdkappid, task_id, u, int(r.online), r.channel,
+                     json.dumps([list(d) for d in r.devices])) for u, r in recipients.items()])
 
 
 def by_random(db: sqlite3.Connection, sdkappid: int, apis: Iterable[str], msg_random: int,
@@ -87,11 +100,11 @@ def counted_since(db: sqlite3.Connection, sdkappid: int, since: float) -> int:
     return int(row[0])
 
 
-def recipients(db: sqlite3.Connection, sdkappid: int, task_id: str) -> dict[str, bool]:
-    """user -> online when pushed, in user order."""
-    return {r[0]: bool(r[1]) for r in db.execute(
-        "SELECT user_id, online FROM push_recipients WHERE sdkappid = ? AND task_id = ?"
-        " ORDER BY user_id", (sdkappid, task_id))}
+def recipients(db: sqlite3.Connection, sdkappid: int, task_id: str) -> dict[str, Reach]:
+    """user -> how they were reachable when pushed, in user order."""
+    return {r[0]: Reach(r[1], tuple((p, s) for p, s in json.loads(r[2]))) for r in db.execute(
+        "SELECT user_id, channel, devices FROM push_recipients WHERE sdkappid = ? AND"
+        " task_id = ? ORDER BY user_id", (sdkappid, task_id))}
 
 
 def revoke(db: sqlite3.Connection, sdkappid: int, task_id: str, now: float) -> None:
