@@ -128,8 +128,8 @@ def test_bad_bodies_are_refused_before_sending(run: Run, target: list[str], args
 
 
 @pytest.mark.parametrize(("args", "why"), [
-    (["--text", "x"], "exactly one of --to"),
-    (["--to", "bob", "--group", "g", "--text", "x"], "exactly one of --to"),
+    (["--text", "x"], "give --to USERID (one-to-one) or --group"),
+    (["--to", "bob", "--group", "g", "--at", "bob", "--text", "x"], "takes no --at"),
     (["--to", "b" * 33, "--text", "x"], "33 bytes"),
     (["--to", "bob", "--text", "x", "--at", "carl"], "--at is for group"),
     (["--group", "g", "--text", "x", "--sync"], "one-to-one"),

@@ -26,6 +26,7 @@ SENDMSG = "openim/sendmsg"
 SEND_GROUP = "group_open_http_svc/send_group_msg"
 MAX_LIFETIME = 604800  # 7 days, documented maximum of MsgLifeTime
 MAX_AT = 30  # documented @-mentions per group message (10053)
+MAX_TARGETS = 50  # documented To_Account of a targeted group message
 PRIORITIES = ("High", "Normal", "Low")
 SEND_COLUMNS = ["GroupId", "MsgKey", "MsgSeq", "MsgTime", "Time", "MsgDropReason"]
 
@@ -71,8 +72,22 @@ def _at_info(at: tuple[str, ...]) -> list[dict[str, Any]]:
             else {"GroupAtAllFlag": 0, "GroupAt_Account": _user(user, "--at")} for user in at]
 
 
+def _targets(to: tuple[str, ...], at: bool) -> list[str]:
+    """To_Account of a targeted group message (1047/34959: at most 50 members)."""
+    if at:
+        raise UsageError("--to with --group makes a targeted message, which takes no --at")
+    targets = list(dict.fromkeys(_user(u, "--to") or "" for u in to))
+    if len(targets) > MAX_TARGETS:
+        raise UsageError(f"--to: at most {MAX_TARGETS} members per targeted message "
+                         f"({len(targets)} given)")
+    return targets
+
+
 @messages.command("send")
-@click.option("--to", "to", metavar="USERID", help="One-to-one: the recipient.")
+@click.option("--to", "to", multiple=True, metavar="USERID",
+              help="One-to-one: the recipient. With --group: only these members receive it "
+                   "(a targeted message; repeatable, at most 50; Work/Public/Meeting groups, "
+                   "no --at; not counted as unread).")
 @click.option("--group", "group_id", metavar="GROUP_ID", help="Group: the group.")
 @click.option("--from", "sender", metavar="USERID",
               help="Send on behalf of this account (default: the admin).")
@@ -96,7 +111,7 @@ def _at_info(at: tuple[str, ...]) -> list[dict[str, Any]]:
 @output_options(known=SEND_COLUMNS)
 @dry_run_option
 @pass_app
-def send(app: AppContext, to: str | None, group_id: str | None, sender: str | None,
+def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str | None,
          sync: bool | None, lifetime: int | None, at: tuple[str, ...], priority: str | None,
          need_receipt: bool, extensible: bool, **flags: Any) -> None:
     """Send a one-to-one (--to) or group (--group) message; prints its MsgKey (one-to-one)
@@ -110,20 +125,24 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
     timctl messages send --to bob --text "hello"
     timctl messages send --from alice --to bob --image https://x/y.png --text caption
     timctl messages send --group team-1 --text "@bob look" --at bob --priority High
+    timctl messages send --group team-1 --to bob --to carol --text "just you two"
     timctl messages send --to bob --body @body.json --push-title News --no-unread
     """
-    if (to is None) == (group_id is None):
-        raise UsageError("give exactly one of --to USERID (one-to-one) and --group GROUP_ID")
+    if not to and group_id is None:
+        raise UsageError("give --to USERID (one-to-one) or --group GROUP_ID")
     fields = message_fields(flags)
     if extensible:
         fields["SupportMessageExtension"] = 1
     body: dict[str, Any] = {}
     if sender is not None:
         body["From_Account"] = _user(sender, "--from")
-    if to is not None:
+    if group_id is None:
         if at or priority:
             raise UsageError(f"--{'at' if at else 'priority'} is for group messages (--group)")
-        body["To_Account"] = _user(to, "--to")
+        if len(to) > 1:
+            raise UsageError("one-to-one messages take one --to (many recipients: "
+                             "`messages broadcast`)")
+        body["To_Account"] = _user(to[0], "--to")
         if sync is not None:
             body["SyncOtherMachine"] = 1 if sync else 2
         if lifetime is not None:
@@ -156,6 +175,8 @@ def send(app: AppContext, to: str | None, group_id: str | None, sender: str | No
         body["MsgPriority"] = priority
     if at:
         body["GroupAtInfo"] = _at_info(at)
+    if to:
+        body["To_Account"] = _targets(to, bool(at))
     answer = app.call(SEND_GROUP, body)
     if answer is not None:
         row = {"GroupId": group_id, "MsgSeq": answer.get("MsgSeq"),

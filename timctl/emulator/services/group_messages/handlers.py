@@ -22,6 +22,7 @@ from timctl.emulator.services.mute import queries as mute
 
 U32_MAX = 4294967295
 MAX_AT = 30
+MAX_TARGETS = 50  # To_Account of a targeted message
 PAGE_MAX = 20
 RECALL_MAX = 10
 BY_SENDER_WINDOW = 1000  # documented: the group's latest 1000 messages
@@ -47,6 +48,29 @@ def _at_info(ctx: Context, body: dict[str, Any], group_type: str) -> list[Any]:
         elif not is_user_id(a.get("GroupAt_Account")):
             raise ctx.bad_param("GroupAtInfo: GroupAt_Account or GroupAtAllFlag 1 required")
     return at
+
+
+def _targets(ctx: Context, body: dict[str, Any], group: groups.Group,
+             at: list[Any]) -> tuple[str, ...]:
+    """To_Account: a targeted message only these members receive (1047/34959: at most 50,
+    Work/Public/Meeting; SDK pages: not with @-mentions, not counted as unread). Inferred:
+    another type 10007, a non-member 10004."""
+    targets = body.get("To_Account")
+    if targets is None:
+        return ()
+    if not isinstance(targets, list) or not targets or not all(is_user_id(t) for t in targets):
+        raise ctx.bad_param("To_Account must be a non-empty array of UserIDs")
+    if len(targets) > MAX_TARGETS:
+        raise ctx.bad_param(f"To_Account: at most {MAX_TARGETS} receivers")
+    if group.type in ("AVChatRoom", "Community"):
+        raise ApiFail(10007, f"{group.type} groups take no targeted messages (To_Account)")
+    if at:
+        raise ctx.bad_param("a targeted message (To_Account) cannot carry @-mentions")
+    found = groups.find_members(ctx.db, ctx.sdkappid, group.group_id, targets)
+    outside = [t for t in targets if t not in found]
+    if outside:
+        raise ctx.bad_param(f"To_Account: not members of the group: {', '.join(outside[:10])}")
+    return tuple(dict.fromkeys(targets))
 
 
 def _flag(ctx: Context, body: dict[str, Any], field: str) -> bool:
@@ -98,7 +122,8 @@ def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise ctx.bad_param("CloudCustomData must be a string")
     at = _at_info(ctx, body, group.type)
     flags = store.Flags(need_receipt=_flag(ctx, body, "NeedReadReceipt"),
-                        support_ext=_flag(ctx, body, "SupportMessageExtension"))
+                        support_ext=_flag(ctx, body, "SupportMessageExtension"),
+                        targets=_targets(ctx, body, group, at))
     if _muted(ctx, group, sender):
         raise ApiFail(10017, f"{sender!r} is muted in group {group.group_id!r}")
     msg_time = int(ctx.now)
