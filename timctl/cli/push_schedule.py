@@ -84,7 +84,7 @@ def content(app: AppContext, flags: dict[str, Any], *, partial: bool = False
     body: dict[str, Any] = {}
     sender = flags.pop("sender")
     if sender is not None or not partial:
-        body["From_Account"] = (check_user_id(sender, "--from") if sender
+        body["From_Account"] = (check_user_id(sender, "--from") if sender is not None
                                 else app.settings().admin)
     if cond:
         body["Condition"] = cond

@@ -89,8 +89,9 @@ def batch(app: AppContext, recipients: tuple[str, ...], sender: str | None, titl
     info = notification(title, desc, ext)
     if data_id is not None and len(data_id.encode("utf-8")) > MAX_DATA_ID:
         raise UsageError(f"--data-id: at most {MAX_DATA_ID} bytes")
-    base: dict[str, Any] = {"From_Account": check_user_id(sender, "--from") if sender
-                            else app.settings().admin, "OfflinePushInfo": info}
+    base: dict[str, Any] = {"From_Account": check_user_id(sender, "--from")
+                            if sender is not None else app.settings().admin,
+                            "OfflinePushInfo": info}
     if data_id is not None:
         base["DataId"] = data_id
     recorder: _TaskIds | None = None
