@@ -68,11 +68,11 @@ def test_times_out_of_range_fail_per_message(api, old, clock):
     gid, created = old
     now = int(clock.now)
     doc = api.ok(IMPORT, {"GroupId": gid, "MsgList": [
-        _msg("alice", created - 1, "before the group"), _msg("alice", created + 500, "ok"),
+        _msg("alice", created, "at creation"), _msg("alice", created + 500, "ok"),
         _msg("bob", created + 400, "older than the latest"), _msg("bob", now + 60, "future"),
         _msg("bob", created + 600, "ok too")]})
     assert [(r["Result"], r["MsgSeq"], r["MsgTime"]) for r in doc["ImportMsgResult"]] == [
-        (10004, 0, created - 1), (0, 1, created + 500), (10004, 0, created + 400),
+        (10004, 0, created), (0, 1, created + 500), (10004, 0, created + 400),
         (10004, 0, now + 60), (0, 2, created + 600)]
     # a later call must not go back before the group's latest message either
     again = api.ok(IMPORT, {"GroupId": gid, "MsgList": [_msg("bob", created + 550, "late")]})
@@ -111,6 +111,10 @@ def test_oversized_message_fails_alone(api, old):
     ({"MsgList": [{"From_Account": "bob", "MsgBody": msgbody.build(text=["x"])}]}, 10004),
     ({"MsgList": [{"From_Account": "bob", "SendTime": 1, "MsgBody": "hi"}]}, 10004),
     ({"MsgList": [_msg("bob", 1, "x", Random=-1)]}, 10004),
+    ({"MsgList": [{"From_Account": "bob", "SendTime": 1, "MsgBody": [
+        {"MsgType": "TIMSoundElem", "MsgContent": {"Url": "https://x/s.mp3", "UUID": "u",
+                                                   "Second": 1, "Download_Flag": 2}}]}]},
+     10004),
     ({"MsgList": [_msg("ghost", 1, "x")]}, 10019),  # senders must be accounts
     ({"RecentContactFlag": 2}, 10004),
     ({"GroupId": "nope"}, 10010),
@@ -139,12 +143,12 @@ def test_imported_members_unread_counts_and_join_times(api, old, clock):
         _msg("alice", created + 100 + i, f"m{i}") for i in range(5)]})
     now = int(clock.now)
     doc = api.ok(G + "import_group_member", {"GroupId": gid, "MemberList": [
-        {"Member_Account": "carol", "JoinTime": created, "UnreadMsgNum": 2}]})
-    assert doc["MemberList"] == [{"Member_Account": "carol", "Result": 1}]  # at creation: ok
+        {"Member_Account": "carol", "JoinTime": created + 1, "UnreadMsgNum": 2}]})
+    assert doc["MemberList"] == [{"Member_Account": "carol", "Result": 1}]
     assert _read_seq(api, gid)["carol"] == 3  # 5 messages, 2 unread
     api.import_users("dave", "erin", "fred")
     doc = api.ok(G + "import_group_member", {"GroupId": gid, "MemberList": [
-        {"Member_Account": "dave", "JoinTime": created - 1},  # before the group existed
+        {"Member_Account": "dave", "JoinTime": created},  # not after the group's creation
         {"Member_Account": "erin", "JoinTime": now + 60},  # in the future
         {"Member_Account": "fred", "UnreadMsgNum": 99}]})  # clamped to the 5 messages
     assert [r["Result"] for r in doc["MemberList"]] == [0, 0, 1]

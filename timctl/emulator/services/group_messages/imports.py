@@ -9,14 +9,17 @@ every member's unread count is 0 (import members or set unread counts afterwards
 them); RecentContactFlag 1 updates conversations (not for AVChatRoom, not for Communities).
 Whole-request codes: 10004 bad parameter, 10007, 10010 group gone.
 
-Inferred: "after" the creation and the latest message is read as "not before": a group's
-first messages often share its creation second and busy groups send several messages a
-second, so a faithful export of real history carries equal times (the page's own sample has
-no such case); a time in the future is refused. A duplicate Random (within 5 minutes of
-arrival) answers Result 0 with the first copy's MsgSeq and MsgTime, as send_group_msg does,
-so re-sending a call whose answer was lost changes nothing. Senders need not be members (the
-page's order imports messages before members) but must be accounts (10019, as for sends).
-Malformed messages (no From_Account, SendTime or MsgBody) fail the whole call with 10004.
+The page lists the element types it takes: TIMTextElem, TIMFaceElem, TIMLocationElem and
+TIMCustomElem.
+
+Inferred: "after the group's latest message" is read as "not before it": busy groups send
+several messages a second, and with a strict rule such history could not be imported at all
+(the page's own sample has no such case); the creation time and now stay strict. A
+duplicate Random (within 5 minutes of arrival) answers Result 0 with the first copy's MsgSeq
+and MsgTime, as send_group_msg does, so re-sending a call whose answer was lost changes
+nothing. Senders need not be members (the page's order imports messages before members) but
+must be accounts (10019, as for sends). Malformed messages (no From_Account, SendTime or
+MsgBody, another element type) fail the whole call with 10004.
 The emulator keeps no conversation lists: RecentContactFlag is checked, then has no effect.
 """
 
@@ -34,6 +37,7 @@ from timctl.emulator.services.groups import queries as groups
 
 U32_MAX = 4294967295
 IMPORT_MAX = 7
+ELEMENTS = ("TIMTextElem", "TIMFaceElem", "TIMLocationElem", "TIMCustomElem")
 BAD_TIME = 10004
 TOO_LONG = 80002
 
@@ -57,6 +61,11 @@ def _messages(ctx: Context, body: dict[str, Any]) -> list[dict[str, Any]]:
         found = bodies.problem(item.get("MsgBody"))
         if found is not None and found[0] != "size":  # too long: that message's Result
             raise ctx.bad_param(f"MsgList[{n}].MsgBody: {found[1]}")
+        odd = [e.get("MsgType") if isinstance(e, dict) else e for e in item["MsgBody"]
+               if not isinstance(e, dict) or e.get("MsgType") not in ELEMENTS]
+        if odd:
+            raise ctx.bad_param(f"MsgList[{n}].MsgBody: import_group_msg takes only"
+                                f" {', '.join(ELEMENTS)}, not {odd[0]}")
     return items
 
 
@@ -76,7 +85,8 @@ def import_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     common.flag(ctx, body, "RecentContactFlag")  # no conversation lists here: no effect
     items = _messages(ctx, body)
     common.must_exist(ctx, list(dict.fromkeys(m["From_Account"] for m in items)))
-    floor = max(int(group.created_at), latest_time(ctx, group.group_id))
+    created = int(group.created_at)
+    floor = latest_time(ctx, group.group_id)
     results: list[dict[str, Any]] = []
     imported = False
     for item in items:
@@ -94,7 +104,7 @@ def import_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         if bodies.problem(item["MsgBody"]) is not None:  # only "size" gets this far
             results.append({"MsgSeq": 0, "MsgTime": send_time, "Result": TOO_LONG})
             continue
-        if not floor <= send_time <= ctx.now:
+        if not (created < send_time < ctx.now and floor <= send_time):
             results.append({"MsgSeq": 0, "MsgTime": send_time, "Result": BAD_TIME})
             continue
         seq = store.insert(ctx.db, ctx.sdkappid, group.group_id, from_id=item["From_Account"],

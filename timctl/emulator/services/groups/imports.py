@@ -6,10 +6,9 @@ its ceiling); import_group_member takes at most 300 members (10005), each with R
 "Admin"), JoinTime (after the group's CreateTime and before now, else that member fails:
 Result 0) and UnreadMsgNum (above the group's message count it is that count); Result 0
 failed, 1 imported, 2 already a member.
-Inferred: a member whose account does not exist fails (Result 0); a JoinTime equal to the
-CreateTime is accepted (members created with a group carry its creation time, so a faithful
-export has them); the unread count is kept as the member's read MsgSeq, as
-set_unread_msg_num keeps it (unread = newest MsgSeq - read MsgSeq).
+Inferred: a member whose account does not exist fails (Result 0); the unread count is kept as
+the member's read MsgSeq, as set_unread_msg_num keeps it (unread = newest MsgSeq - read
+MsgSeq).
 """
 
 from __future__ import annotations
@@ -70,7 +69,7 @@ def import_group_member(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             results[user] = 2
             continue
         when = ctx.now if joined is None else joined
-        in_range = joined is None or int(group.created_at) <= joined <= ctx.now
+        in_range = joined is None or group.created_at < joined < ctx.now
         room = not group.max_members or count < group.max_members
         if user not in known or not in_range or not room:
             results[user] = 0
