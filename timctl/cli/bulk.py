@@ -26,7 +26,7 @@ from timctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 STREAMED_FORMATS = ("jsonl", "csv")  # printed row by row as chunks finish
-DEFAULT_CONCURRENCY = 8  # keeps 100 calls/s busy at round trips up to ~80 ms
+MAX_CONCURRENCY = 64  # the HTTP connection pool's size
 PLAN_PREVIEW = 2  # requests shown by --dry-run
 
 
@@ -35,7 +35,7 @@ class BulkOptions:
     files: tuple[str, ...]
     fmt: str | None
     batch_size: int | None
-    concurrency: int
+    concurrency: int | None  # None: as many as keep the rate busy (the runner decides)
     failures: str | None
     checkpoint: str | None
 
@@ -50,8 +50,10 @@ def bulk_options(f: F) -> F:
                      help="Input format [detected: ids, csv with a header, or jsonl]."),
         click.option("--batch-size", type=click.IntRange(1), metavar="N",
                      help="Items per call (at most the documented maximum)."),
-        click.option("--concurrency", type=click.IntRange(1, 64), default=DEFAULT_CONCURRENCY,
-                     show_default=True, help="Calls in flight (all share the rate limit)."),
+        click.option("--concurrency", type=click.IntRange(1, MAX_CONCURRENCY), metavar="N",
+                     help="At most N calls in flight [as many as keep the documented rate "
+                          f"busy at the latency seen, up to {MAX_CONCURRENCY}]; all share "
+                          "the rate limit."),
         click.option("--failures", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Write failed and skipped items here, in the input's format, "
                           "for a re-run."),
@@ -272,5 +274,6 @@ def _plan(app: AppContext, ep: Any, opts: BulkOptions, items: Iterator[Any],
         if len(previews) < PLAN_PREVIEW:
             previews.append(client.preview(ep, build(chunk)))
     plan = {"endpoint": ep.name, "items": good, "skipped": bad, "calls": chunks,
-            "batch_size": size, "concurrency": opts.concurrency, "first_requests": previews}
+            "batch_size": size, "concurrency": opts.concurrency or "auto",
+            "first_requests": previews}
     click.echo(json.dumps(plan, ensure_ascii=False, indent=2))

@@ -3,9 +3,11 @@
     summary = BulkRunner(client, spec, build_body, ...).run(items, on_outcome)
 
 Items arrive as a stream (good items and lines already found bad); good ones are chunked to
-the endpoint's batch maximum (`batch_size` may lower it), chunks run on `concurrency` workers
-sharing the client's rate limiter, and every item's outcome is handed to `on_outcome` in the
-calling thread as its chunk finishes. At most 2 x concurrency chunks are in memory.
+the endpoint's batch maximum (`batch_size` may lower it), chunks run on worker threads sharing
+the client's rate limiter, and every item's outcome is handed to `on_outcome` in the calling
+thread as its chunk finishes. The calls in flight follow what keeps the documented rate busy:
+rate x the time a call takes (the client measures both, and the rate drops on throttle
+answers), at most `concurrency`; only those chunks are in memory.
 
 A checkpoint file (JSON lines, appended and flushed per chunk) records each chunk as started
 and as done; a run started again with the same file and input skips the chunks recorded done,
@@ -16,7 +18,8 @@ says it was interrupted. A KeyboardInterrupt (a second Ctrl-C) still ends it at 
 
 A chunk that failed as a whole for a transient reason after all the client's attempts (no
 answer, timeouts, throttling) is not failed at once on a `safe` or `dedup` endpoint: it goes
-again after the other chunks, up to ROUNDS passes in all.
+again after the other chunks, up to ROUNDS passes in all, with the very body it was sent with
+(a dedup endpoint's MsgRandom included, so the server drops it if an earlier pass landed).
 """
 
 from __future__ import annotations
@@ -173,11 +176,13 @@ Chunk = tuple[int, list[Any]]  # (index in the input, items)
 # again after the others, up to this many passes in all, ROUND_PAUSE x pass seconds later.
 ROUNDS = 3
 ROUND_PAUSE = 1.0
+MAX_IN_FLIGHT = 64  # calls in flight when the caller sets no bound (the HTTP pool's size)
+FIRST_IN_FLIGHT = 4  # calls in flight before the first answers say how long calls take
 
 
 class BulkRunner:
     def __init__(self, client: Any, endpoint: Endpoint, build: BodyBuilder, *,
-                 batch_size: int | None = None, concurrency: int = 4,
+                 batch_size: int | None = None, concurrency: int | None = None,
                  checkpoint: Checkpoint | None = None) -> None:
         self.client = client
         self.endpoint = endpoint
@@ -186,11 +191,20 @@ class BulkRunner:
         self.batch_size = max(1, min(batch_size or limit, limit))
         # chunks that must land in input order (import_group_msg) run one at a time
         ordered = endpoint.batch is not None and endpoint.batch.ordered
-        self.concurrency = 1 if ordered else max(1, concurrency)
+        self.concurrency = 1 if ordered else max(1, concurrency or MAX_IN_FLIGHT)
         self.checkpoint = checkpoint
         self.summary = Summary()
+        self.max_in_flight = 0  # the most calls in flight at once (for reports and tests)
+        # bodies of chunks waiting for a later round, by chunk index: sent again unchanged
+        self._bodies: dict[int, dict[str, Any]] = {}
         self._calls_lock = threading.Lock()
         self._stop = threading.Event()
+
+    def in_flight(self) -> int:
+        """Calls to keep in flight now: enough to keep the rate busy, within `concurrency`."""
+        wanted = getattr(self.client, "wanted_in_flight", None)
+        n = wanted(self.endpoint, self.batch_size) if wanted is not None else None
+        return max(1, min(self.concurrency, n if n is not None else FIRST_IN_FLIGHT))
 
     def stop(self) -> None:
         """Send no further chunk; those in flight finish (safe to call from a signal)."""
@@ -245,6 +259,7 @@ class BulkRunner:
 
         pending: dict[Future[list[Outcome] | None], Chunk] = {}
         later: list[Chunk] = []
+        # threads start only as the window needs them
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="timctl-bulk")
 
         def drain(block: bool) -> None:
@@ -259,9 +274,10 @@ class BulkRunner:
             for chunk in chunks:
                 if self._stop.is_set():
                     break
-                while len(pending) >= 2 * self.concurrency:
+                while len(pending) >= self.in_flight():
                     drain(block=True)
                 pending[pool.submit(self._run_chunk, *chunk, final=final)] = chunk
+                self.max_in_flight = max(self.max_in_flight, len(pending))
                 drain(block=False)
             while pending:
                 drain(block=True)
@@ -336,18 +352,26 @@ class BulkRunner:
                 return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
                                  "outcome is unknown and it was not re-sent")
             cp.start(index, fp)
-        outcomes, transient = self._call(chunk, keys)
+        outcomes, transient = self._call(index, chunk, keys)
         if transient and not final and self.endpoint.retry in ("safe", "dedup"):
             return None
+        with self._calls_lock:
+            self._bodies.pop(index, None)
         if cp is not None:
             cp.finish(index, fp, outcomes)
         return outcomes
 
-    def _call(self, chunk: list[Any], keys: list[str]) -> tuple[list[Outcome], bool]:
+    def _call(self, index: int, chunk: list[Any], keys: list[str]
+              ) -> tuple[list[Outcome], bool]:
         """(outcomes, whether the chunk failed as a whole for a transient reason)."""
-        body = self.build(chunk)
         with self._calls_lock:
             self.summary.calls += 1
+            body = self._bodies.get(index)
+        if body is None:
+            body = self.client.prepare(self.endpoint, self.build(chunk))
+            if self.endpoint.retry in ("safe", "dedup"):  # kept until the chunk settles
+                with self._calls_lock:
+                    self._bodies[index] = body
         try:
             resp = self.client.call(self.endpoint, body)
         except ApiError as exc:

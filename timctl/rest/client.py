@@ -159,45 +159,70 @@ class Client:
         rate, cost = self._rate(ep, body)
         maybe_applied = False
         resigned = False
-        attempt = 0
-        while True:
-            attempt += 1
-            self.limiter.wait(ep.name, rate, cost)
-            started = time.monotonic()
-            try:
-                data = self._attempt(ep, payload)
-            except (SendError, ApiError, _BadAnswer) as exc:
-                failure = self._classify(exc)
-                if (maybe_applied and isinstance(exc, ApiError) and exc.code in ep.gone_codes):
-                    self._log(1, f"{ep.name} attempt {attempt}: {exc.code} after a lost answer:"
-                                 " already done")
-                    done = ApiResponse(exc.response)
-                    done.attempts, done.maybe_repeated, done.already_done = attempt, True, True
-                    return done
-                if failure.kind == "resign":
-                    if resigned:
-                        raise
-                    resigned = True
-                    self._drop_sig()
-                can_retry = retry.may_repeat(ep.retry, failure.kind)
-                will_retry = can_retry and attempt < self.max_attempts
-                self._log(1, f"{ep.name} attempt {attempt}/{self.max_attempts}: {exc}"
-                             + ("; retrying" if will_retry else ""))
-                if failure.kind == "ambiguous" and not can_retry:
-                    raise self._unknown(ep, exc) from None
-                if not will_retry:
-                    raise self._final(ep, exc, attempt) from None
-                if failure.kind == "ambiguous":
-                    maybe_applied = True
-                self._sleep(0 if failure.kind == "resign" else retry.backoff(attempt,
-                                                                             failure.wait))
-                continue
-            ms = (time.monotonic() - started) * 1000
-            self._log(1, f"{ep.name} -> ErrorCode {data.get('ErrorCode', 0)} in {ms:.0f} ms"
-                         f" (attempt {attempt})")
-            self._log(2, f"response: {json.dumps(data, ensure_ascii=False)}")
-            data.attempts, data.maybe_repeated = attempt, maybe_applied
-            return data
+        attempt = tries = throttles = 0
+        started = time.monotonic()
+        waited = 0.0
+        try:
+            while True:
+                attempt += 1
+                waited += self.limiter.wait(ep.name, rate, cost)
+                sent = self.limiter.now()
+                began = time.monotonic()
+                try:
+                    data = self._attempt(ep, payload)
+                except (SendError, ApiError, _BadAnswer) as exc:
+                    failure = self._classify(exc)
+                    if (maybe_applied and isinstance(exc, ApiError)
+                            and exc.code in ep.gone_codes):
+                        self._log(1, f"{ep.name} attempt {attempt}: {exc.code} after a lost "
+                                     "answer: already done")
+                        done = ApiResponse(exc.response)
+                        done.attempts, done.maybe_repeated, done.already_done = (
+                            attempt, True, True)
+                        return done
+                    if failure.kind == "resign":
+                        if resigned:
+                            raise
+                        resigned = True
+                        self._drop_sig()
+                    if failure.kind == "throttled":
+                        # over the rate: the pace slows for every thread, and the call waits
+                        # its turn again without spending one of its attempts
+                        self.limiter.throttled(ep.name, sent)
+                        throttles += 1
+                        will_retry = throttles <= retry.THROTTLE_RETRIES
+                    else:
+                        tries += 1
+                        will_retry = retry.may_repeat(ep.retry, failure.kind) and (
+                            tries < self.max_attempts)
+                    self._log(1, f"{ep.name} attempt {attempt}/{self.max_attempts}: {exc}"
+                                 + ("; retrying" if will_retry else ""))
+                    if failure.kind == "ambiguous" and not retry.may_repeat(ep.retry, "ambiguous"):
+                        raise self._unknown(ep, exc) from None
+                    if not will_retry:
+                        raise self._final(ep, exc, attempt) from None
+                    if failure.kind == "ambiguous":
+                        maybe_applied = True
+                    pause = 0.0 if failure.kind == "resign" else retry.backoff(
+                        throttles if failure.kind == "throttled" else tries, failure.wait)
+                    self._sleep(pause)
+                    continue
+                ms = (time.monotonic() - began) * 1000
+                self._log(1, f"{ep.name} -> ErrorCode {data.get('ErrorCode', 0)} in {ms:.0f} ms"
+                             f" (attempt {attempt})")
+                self._log(2, f"response: {json.dumps(data, ensure_ascii=False)}")
+                data.attempts, data.maybe_repeated = attempt, maybe_applied
+                return data
+        finally:  # how long a call keeps a worker busy: what sizes the bulk runner's window
+            self.limiter.observe(ep.name, time.monotonic() - started - waited)
+
+    def wanted_in_flight(self, name: str | Endpoint, items: int = 1) -> int | None:
+        """Calls of `items` items each to keep in flight so the endpoint's rate stays busy,
+        from the time calls have taken so far (None before the first one)."""
+        ep = self.resolve(name)
+        body = {ep.batch.field: [None] * items} if ep.batch is not None else {}
+        rate, cost = self._rate(ep, body)
+        return self.limiter.in_flight(ep.name, rate, cost)
 
     def preview(self, name: str | Endpoint, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """The request `call` would send, with the UserSig redacted (for --dry-run). Needs

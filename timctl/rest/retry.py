@@ -2,7 +2,8 @@
 retry class (see timctl.endpoints.spec):
 
 - never sent (connection refused, DNS, connect timeout) or throttled (HTTP 429, 60007 ...):
-  nothing was applied, so every endpoint is retried;
+  nothing was applied, so every endpoint is retried; a throttle answer also slows the shared
+  limiter and does not spend one of the call's attempts (up to THROTTLE_RETRIES of them);
 - no answer, a reset, HTTP 5xx, a non-JSON answer or a transient ErrorCode: the request may
   have been applied, so only `safe` and `dedup` endpoints are retried; an `unsafe` one stops
   with an unknown outcome;
@@ -20,6 +21,9 @@ from timctl.errors import SIG_EXPIRED_CODE, ApiError
 
 BACKOFF_BASE = 0.5  # seconds: the first retry waits up to this
 BACKOFF_CAP = 20.0
+# Throttle answers retried per call on top of its attempts: with backoff capped at BACKOFF_CAP
+# and the limiter's slower pace this waits minutes for quota rather than failing items.
+THROTTLE_RETRIES = 20
 RETRY_AFTER_CAP = 60.0  # never sleep longer than this on a server's Retry-After
 RETRY_HTTP_STATUS = frozenset({500, 502, 503, 504})
 
