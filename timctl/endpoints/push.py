@@ -112,9 +112,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     write(TP, "revoke", "Recall a push task", rate=1, gone_codes=frozenset({90050}),
           destructive=True,
           request=(text("TaskId", required=True), obj("OfflinePushInfo", True))),
+    # Up to 5 TaskIDs, none = the overall figures, data of up to 30 days (1047/71894).
     read(TP, "all_member_push_statistics", "Get delivery statistics of push tasks", rate=1,
          request=(integer("StartTime", True, 0), integer("EndTime", True, 0),
-                  array("TaskID", required=True, items="string"))),
+                  array("TaskID", 5, True, "string"))),
     read(TP, "all_member_push_trace", "Trace a push task's delivery to one user", rate=1,
          request=(text("TaskID", required=True), uid("UserID"))),
     read(TP, "all_member_push_loss", "Get loss analysis of push tasks", rate=1,
