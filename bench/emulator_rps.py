@@ -10,7 +10,7 @@ script would: 45 % account_check (10 accounts), 45 % portrait_get (5 accounts, 2
 In-process: the same mix through the WSGI app (timctl.emulator.app.EmulatorApp) on a temporary
 file database, same number of threads, no sockets.
 
-Prints one line: `emulator: N req/s loopback (C clients), M req/s in-process`.
+Prints one line: `emulator: N req/s loopback (C clients, CLIENT), M req/s in-process`.
 --profile FILE writes cProfile stats of the in-process run (pstats format).
 The documented rate limits are off: this measures the server, not the pacing.
 """
@@ -23,6 +23,7 @@ import io
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -257,14 +258,24 @@ def main() -> None:
                         help="loopback clients: a minimal keep-alive HTTP/1.1 client, or the "
                              "standard library's http.client (heavier: it shares the CPUs)")
     parser.add_argument("--profile", metavar="FILE")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure N times (a fresh server each time); print the median")
     parser.add_argument("--no-loopback", action="store_true")
     opts = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="timctl-rps-") as tmp:
-        work = Path(tmp)
-        net = 0.0 if opts.no_loopback else loopback(opts, work)
-        local = in_process(opts, work)
-    print(f"emulator: {net:.0f} req/s loopback ({opts.clients} clients), "
-          f"{local:.0f} req/s in-process")
+    nets: list[float] = []
+    locals_: list[float] = []
+    for n in range(opts.repeat):
+        with tempfile.TemporaryDirectory(prefix="timctl-rps-") as tmp:
+            work = Path(tmp)
+            nets.append(0.0 if opts.no_loopback else loopback(opts, work))
+            locals_.append(in_process(opts, work))
+        if opts.repeat > 1:
+            print(f"  run {n + 1}: {nets[-1]:.0f} req/s loopback, {locals_[-1]:.0f} in-process",
+                  file=sys.stderr)
+    spread = "" if opts.repeat == 1 else (
+        f" (median of {opts.repeat}; loopback {min(nets):.0f}-{max(nets):.0f})")
+    print(f"emulator: {statistics.median(nets):.0f} req/s loopback ({opts.clients} clients, "
+          f"{opts.client}), {statistics.median(locals_):.0f} req/s in-process{spread}")
 
 
 if __name__ == "__main__":

@@ -1,56 +1,65 @@
-"""Start-up time of timctl vs bare Python (median of N runs, wall clock).
+"""Start-up time of timctl next to bare Python, measured in the same run (median wall).
 
     python bench/startup.py [-n 15]
 
-Prints one row per command: median ms, and ms over `python -c pass`.
+Commands: `python -c pass`, `python -c "import click"`, `timctl --version`, `timctl groups
+--help`, and a real command on the embedded emulator (`timctl users check alice`, the account
+imported first, so it is a full round trip that finds it). timctl is the console script next
+to this Python (as a user runs it). Runs are interleaved, so load drifts hit every command
+alike. Prints one line: median ms of each; details per command on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+from pathlib import Path
 
-COMMANDS = [
-    ["-c", "pass"],
-    ["-c", "import click"],
-    ["-m", "timctl", "--help"],
-    ["-m", "timctl", "users", "import", "--help"],
-    ["-m", "timctl", "help", "exit-codes"],
-    ["-m", "timctl", "-p", "local", "users", "check", "alice"],
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402
 
-def median_ms(args: list[str], runs: int, env: dict[str, str]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+LABELS = ["python -c pass", "import click", "timctl --version", "timctl groups --help",
+          "timctl users check (embedded)"]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("-n", type=int, default=15)
-    runs = parser.parse_args().n
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "TIMCTL_CONFIG_DIR": tmp, "TIMCTL_DATA_DIR": tmp}
+def commands() -> list[list[str]]:
+    py = sys.executable
+    return [[py, "-c", "pass"], [py, "-c", "import click"], common.timctl("--version"),
+            common.timctl("groups", "--help"), common.timctl("users", "check", "alice")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=15, help="runs of each command [15]")
+    runs = ap.parse_args().n
+    with common.scratch() as work:
+        env = common.base_env(work)
         # the account exists, so the last row is a real round trip that finds it
-        subprocess.run([sys.executable, "-m", "timctl", "-p", "local", "users", "import",
-                        "alice"], env=env, stdout=subprocess.DEVNULL, check=True)
-        base = median_ms(COMMANDS[0], runs, env)
-        print(f"{'command':<45} {'median ms':>10} {'over python':>12}")
-        for args in COMMANDS:
-            ms = median_ms(args, runs, env)
-            label = "python " + " ".join(args)
-            print(f"{label:<45} {ms:>10.1f} {ms - base:>12.1f}")
+        subprocess.run(common.timctl("users", "import", "alice"), env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        cmds = commands()
+        times: list[list[float]] = [[] for _ in cmds]
+        for _ in range(runs):
+            for i, cmd in enumerate(cmds):
+                start = time.perf_counter()
+                subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, check=True)
+                times[i].append((time.perf_counter() - start) * 1000)
+    med = [statistics.median(t) for t in times]
+    for label, t, m in zip(LABELS, times, med, strict=True):
+        print(f"  {label:<32} median {m:6.1f} ms  min {min(t):6.1f}  max {max(t):6.1f}",
+              file=sys.stderr)
+    click = med[1]
+    print(f"startup (median of {runs}, ms): python -c pass {med[0]:.0f}, import click "
+          f"{click:.0f}, timctl --version {med[2]:.0f} ({med[2] - click:+.0f} over click), "
+          f"timctl groups --help {med[3]:.0f} ({med[3] - click:+.0f}), "
+          f"users check on the embedded emulator {med[4]:.0f}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
