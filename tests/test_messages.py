@@ -322,11 +322,11 @@ def test_group_sends_through_lost_answers_are_not_repeated(run: Run, lossy: Any)
             "--owner", "alice")
     assert r.code == 0, r.err
     seqs = []
-    for i in range(60):
+    for i in range(40):  # the group's documented 40 messages/s: none is dropped
         r = run(*lossy_, "-o", "json", "messages", "send", "--group", "g", "--from", "alice",
                 "--text", f"g{i}")
         assert r.code == 0, r.err
         seqs.append(r.json()["MsgSeq"])
-    assert seqs == sorted(seqs) and len(set(seqs)) == 60  # a retry answers the first seq
+    assert seqs == sorted(seqs) and len(set(seqs)) == 40  # a retry answers the first seq
     rows = [row for row in history(run, lossy_, "--group", "g") if row["From_Account"] == "alice"]
-    assert [row["Elements"] for row in rows] == [f"g{i}" for i in range(59, -1, -1)]
+    assert [row["Elements"] for row in rows] == [f"g{i}" for i in range(39, -1, -1)]

@@ -4,7 +4,8 @@ and the per-group frequency control, against the embedded emulator and a served 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -66,3 +67,43 @@ def test_bad_input_sends_nothing(run: Run, args: tuple[str, ...]) -> None:
     assert r.code == 2, (r.out, r.err)
     assert "Traceback" not in r.err
     assert calls(run) == 0
+
+
+class Clock:
+    """The emulator app's clock, frozen unless a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    import timctl.emulator as emulator
+
+    clock = Clock()
+    real = emulator.open_app
+
+    def open_app(*args: Any, **kw: Any) -> Any:
+        app, info = real(*args, **kw)
+        app.clock = clock
+        return app, info
+
+    monkeypatch.setattr(emulator, "open_app", open_app)
+    yield clock
+
+
+def test_frequency_control_drops_the_41st(run: Run, frozen: Clock) -> None:
+    ok(run, *LOCAL, "users", "import", "alice")
+    ok(run, *LOCAL, "groups", "create", "--type", "Public", "--name", "T", "--id", "g",
+       "--owner", "alice")
+    for i in range(40):
+        r = ok(run, *LOCAL, "-o", "json", "messages", "send", "--group", "g", "--text", f"{i}")
+        assert "MsgDropReason" not in r.json()
+    r = ok(run, *LOCAL, "-o", "json", "messages", "send", "--group", "g", "--text", "late")
+    assert r.json()["MsgDropReason"] == "MsgFreqCtrl" and "dropped" in r.err
+    frozen.now += 1
+    r = ok(run, *LOCAL, "-o", "json", "messages", "send", "--group", "g", "--text", "ok")
+    assert r.json()["MsgSeq"] > 40

@@ -23,6 +23,9 @@ from timctl.emulator.services.mute import queries as mute
 U32_MAX = 4294967295
 MAX_AT = 30
 MAX_TARGETS = 50  # To_Account of a targeted message
+# Group frequency control (rest-api-groups.yaml message_rules, 1047/34959): 40 messages a
+# second per group, all senders together; the excess is dropped with MsgDropReason MsgFreqCtrl
+PER_GROUP_PER_SECOND = 40
 PAGE_MAX = 20
 RECALL_MAX = 10
 BY_SENDER_WINDOW = 1000  # documented: the group's latest 1000 messages
@@ -127,12 +130,17 @@ def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if _muted(ctx, group, sender):
         raise ApiFail(10017, f"{sender!r} is muted in group {group.group_id!r}")
     msg_time = int(ctx.now)
-    if online_only or group.type in common.NO_ROAMING:  # never stored: no seq either
-        return {"MsgTime": msg_time, "MsgSeq": 0}
+    stored = not (online_only or group.type in common.NO_ROAMING)
     crc = body_crc(msg_body)
-    dup = store.find_duplicate(ctx.db, ctx.sdkappid, group.group_id, random, crc, ctx.now)
-    if dup is not None:  # a retry within 5 minutes: the first copy
-        return {"MsgTime": dup[1], "MsgSeq": dup[0]}
+    if stored:
+        dup = store.find_duplicate(ctx.db, ctx.sdkappid, group.group_id, random, crc, ctx.now)
+        if dup is not None:  # a retry within 5 minutes: the first copy
+            return {"MsgTime": dup[1], "MsgSeq": dup[0]}
+    if not store.admit(ctx.db, ctx.sdkappid, group.group_id, ctx.now, PER_GROUP_PER_SECOND):
+        # documented: dropped (not stored, not delivered), yet answered OK with the reason
+        return {"MsgTime": msg_time, "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"}
+    if not stored:  # never stored: no seq either
+        return {"MsgTime": msg_time, "MsgSeq": 0}
     seq = store.insert(ctx.db, ctx.sdkappid, group.group_id, from_id=sender, random=random,
                        msg_time=msg_time, body=msg_body, cloud_data=cloud,
                        priority=store.PRIORITIES[priority], at_info=at, crc=crc, now=ctx.now,

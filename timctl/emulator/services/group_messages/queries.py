@@ -70,11 +70,19 @@ def find(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> Stor
     return Stored(row[0], bool(row[1]), Flags(bool(row[2]), bool(row[3]), targets))
 
 
-def sent_since(db: sqlite3.Connection, sdkappid: int, group_id: str, since: float) -> int:
-    """Messages stored in the group after `since` (app clock): the frequency control."""
-    row = db.execute("SELECT COUNT(*) FROM group_msgs WHERE sdkappid = ? AND group_id = ?"
-                     " AND sent_at > ?", (sdkappid, group_id, since)).fetchone()
-    return int(row[0])
+def admit(db: sqlite3.Connection, sdkappid: int, group_id: str, now: float,
+          per_second: int) -> bool:
+    """The per-group frequency control: record a send unless `per_second` were accepted in
+    the last second (app clock), then False."""
+    db.execute("DELETE FROM group_msg_sends WHERE sdkappid = ? AND group_id = ? AND at <= ?",
+               (sdkappid, group_id, now - 1.0))
+    row = db.execute("SELECT COUNT(*) FROM group_msg_sends WHERE sdkappid = ? AND"
+                     " group_id = ?", (sdkappid, group_id)).fetchone()
+    if int(row[0]) >= per_second:
+        return False
+    db.execute("INSERT INTO group_msg_sends (sdkappid, group_id, at) VALUES (?, ?, ?)",
+               (sdkappid, group_id, now))
+    return True
 
 
 def _tip_item(tip: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +159,7 @@ def readers(db: sqlite3.Connection, sdkappid: int, group_id: str, seq: int) -> s
 # --- cascades -------------------------------------------------------------------------------
 
 def _delete(db: sqlite3.Connection, where: str, args: tuple[Any, ...]) -> None:
-    for table in ("group_msgs", "group_msg_reads"):
+    for table in ("group_msgs", "group_msg_reads", "group_msg_sends"):
         db.execute(f"DELETE FROM {table} WHERE {where}", args)
 
 

@@ -42,7 +42,18 @@ CREATE TABLE group_msg_reads (
 ) WITHOUT ROWID;
 """
 
+# v3: accepted sends of the last second per group, stored or not (the 40 messages/s control)
+_V3 = """
+CREATE TABLE group_msg_sends (
+    sdkappid INTEGER NOT NULL,
+    group_id TEXT NOT NULL,
+    at REAL NOT NULL  -- app clock
+);
+CREATE INDEX group_msg_sends_at ON group_msg_sends (sdkappid, group_id, at);
+"""
+
 MIGRATIONS = (
     Migration(1, _V1, "group_msgs: stored group messages"),
     Migration(2, _V2, "group_msgs send flags; group_msg_reads: read receipts"),
+    Migration(3, _V3, "group_msg_sends: the per-group send frequency control"),
 )
