@@ -220,20 +220,22 @@ def notification(title: str | None, desc: str | None, ext: str | None) -> dict[s
     return info
 
 
-def when(value: str, flag: str, now: float) -> int:
+def when(value: str, flag: str, now: float, *, ahead: bool = False) -> int:
     """Unix seconds from unix seconds, an ISO date/time (UTC unless it has an offset), or a
-    time ago (30m, 24h, 7d)."""
+    span (30m, 24h, 7d): that long ago, or from now when `ahead`."""
     text = value.strip()
     if text.isdigit():
         return int(text)
-    ago = _AGO.match(text)
-    if ago:
-        return int(now) - int(ago.group(1)) * _UNITS[ago.group(2)]
+    span = _AGO.match(text)
+    if span:
+        seconds = int(span.group(1)) * _UNITS[span.group(2)]
+        return int(now) + seconds if ahead else int(now) - seconds
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        relative = "a time from now such as 2h" if ahead else "a time ago such as 24h"
         raise UsageError(f"{flag}: {value!r} is not a time (unix seconds, ISO 8601 such as "
-                         "2026-11-23T09:00, or a time ago such as 24h)") from None
+                         f"2026-11-23T09:00, or {relative})") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone.utc)
     return int(parsed.timestamp())

@@ -54,7 +54,10 @@ def sched_at(value: str, flag: str = "--at") -> str:
     """'YYYY-MM-DD HH:MM:SS' (UTC) from ISO 8601 or unix seconds."""
     import time
 
-    seconds = when(value, flag, time.time())
+    now = time.time()
+    seconds = when(value, flag, now, ahead=True)
+    if seconds <= now:
+        raise UsageError(f"{flag}: {value!r} is in the past (a scheduled push runs later)")
     return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime(FORMAT)
 
 
@@ -74,6 +77,9 @@ def content(app: AppContext, flags: dict[str, Any], *, partial: bool = False
     from timctl.cli.inputs import check_user_id
 
     to_all = flags["to_all"]
+    if flags["attrs_and"] or flags["attrs_or"]:
+        raise UsageError("a scheduled task targets all users, tags or listed users (Type "
+                         "All, Tag or User): --attr/--attr-or are for `push send`")
     cond = audience_from(flags)
     to = [check_user_id(u, "--to") for u in dict.fromkeys(flags.pop("to"))]
     if to and (cond or to_all):
@@ -98,7 +104,8 @@ def content(app: AppContext, flags: dict[str, Any], *, partial: bool = False
 
 @schedule.command("add")
 @click.option("--at", "at", required=True, metavar="TIME",
-              help="When: ISO 8601 (UTC unless it has an offset) or unix seconds.")
+              help="When: ISO 8601 (UTC unless it has an offset), unix seconds, or a time "
+                   "from now (30m, 2h, 1d).")
 @content_options
 @output_options(known=["TaskID", "Type", "SchedAt"])
 @dry_run_option
@@ -174,22 +181,29 @@ def list_(app: AppContext, since: str | None, until: str | None, order_by: str, 
 @dry_run_option
 @pass_app
 def modify(app: AppContext, task: str, at: str | None, **flags: Any) -> None:
-    """Change a pending scheduled task: the time and/or what is given of its content
-    (given fields replace the stored ones). Its Type cannot change."""
+    """Change a pending scheduled task: its time and/or parts of its content (the fields
+    given replace the stored ones, the rest of the stored content is kept). Its Type (All,
+    Tag, User) cannot change. Reads the task first for its Type and content."""
     number = task_id(task)
     kind, body = content(app, flags, partial=True)
     if at is None and not body:
         raise UsageError("nothing to change: give --at or content flags")
     sdkappid = app.settings().sdkappid
-    if kind is None:  # Type is required and must stay: read it
-        if app.dry_run:
-            kind = "<the task's Type>"
-        else:
-            info = call(app, GET, {"Sdkappid": sdkappid, "TaskID": number}) or {}
-            kind = (info.get("TaskInfo") or {}).get("Type")
     request: dict[str, Any] = {"Sdkappid": sdkappid, "TaskID": number, "Type": kind}
     if at is not None:
         request["SchedAt"] = sched_at(at)
+    if app.dry_run:  # the stored task is not read: its Type and content are unknown
+        request["Type"] = kind or "<the task's Type>"
+    else:
+        info = (call(app, GET, {"Sdkappid": sdkappid, "TaskID": number}) or {}).get(
+            "TaskInfo") or {}
+        stored = info.get("Type")
+        if kind is not None and stored is not None and kind != stored:
+            raise UsageError(f"task {number} is a {stored} task; its type cannot change "
+                             f"(these flags make a {kind} task)")
+        request["Type"] = stored or kind
+        if body and isinstance(info.get("Content"), dict):
+            body = {**info["Content"], **body}
     if body:
         request["Content"] = body
     if call(app, MODIFY, request) is not None:

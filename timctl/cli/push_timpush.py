@@ -6,8 +6,8 @@ endpoint is never re-sent, and such a chunk is reported `unknown`), OfflinePushI
 DataId at most 64 bytes; answers a TaskId. timpush/revoke (1047/67824, 269/105123): a task at
 most 24 h old, OfflinePushInfo required (the replacement notification); 90049 no such task,
 90050 already recalled, 90052 older than 24 h; 1 call/s. Reports (1047/71893-71895): statistics
-and loss analysis over StartTime..EndTime (unix seconds, the last 7 days) for task IDs (loss:
-at most 5 a call, none = the overall figures); trace: one task's delivery to one user.
+and loss analysis over StartTime..EndTime (unix seconds, the last 7 days) for task IDs (at
+most 5 a call, none = the overall figures); trace: one task's delivery to one user.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ STATS = "timpush/all_member_push_statistics"
 TRACE = "timpush/all_member_push_trace"
 LOSS = "timpush/all_member_push_loss"
 MAX_DATA_ID = 64  # bytes (documented)
-LOSS_MAX = 5  # task IDs per loss call (documented)
+PER_CALL = 5  # task IDs per loss call (documented)
 REPORT_DAYS = 7  # reports cover the last 7 days
 UINT32 = 2**32
 BATCH_COLUMNS = ["To_Account", "Status", "TaskId", "ErrorCode", "ErrorInfo"]
@@ -165,11 +165,9 @@ def range_options(f: Any) -> Any:
 @pass_app
 def stats(app: AppContext, task_ids: tuple[str, ...], since: str | None,
           until: str | None) -> None:
-    """Delivery statistics of push tasks (none given: the overall figures), as answered."""
-    body = {**time_range(since, until), "TaskID": list(dict.fromkeys(task_ids))}
-    answer = call(app, STATS, body)
-    if answer is not None:
-        app.emit(_strip(answer), default_format="yaml")
+    """Delivery statistics of push tasks, 5 a call (none given: the overall figures); the
+    Results of every call together (total, sent, delivered, clicked per task)."""
+    _per_five(app, STATS, task_ids, since, until)
 
 
 @report.command("trace")
@@ -195,12 +193,19 @@ def loss(app: AppContext, task_ids: tuple[str, ...], since: str | None,
          until: str | None) -> None:
     """Loss analysis (failure codes per stage) of push tasks, 5 a call (none given: the
     overall figures); the Results of every call together."""
+    _per_five(app, LOSS, task_ids, since, until)
+
+
+def _per_five(app: AppContext, name: str, task_ids: tuple[str, ...], since: str | None,
+              until: str | None) -> None:
+    """A report over task IDs, 5 a call (documented for loss; kept for statistics, whose
+    page names no maximum), with the Results merged."""
     span = time_range(since, until)
     ids = list(dict.fromkeys(task_ids))
-    chunks = [ids[i:i + LOSS_MAX] for i in range(0, len(ids), LOSS_MAX)] or [[]]
+    chunks = [ids[i:i + PER_CALL] for i in range(0, len(ids), PER_CALL)] or [[]]
     results: list[Any] = []
     for chunk in chunks:
-        answer = call(app, LOSS, {**span, "TaskID": chunk})
+        answer = call(app, name, {**span, "TaskID": chunk})
         if answer is None:
             continue
         results.extend(answer.get("Results") or [])
