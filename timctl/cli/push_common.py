@@ -68,9 +68,9 @@ HINTS: dict[int, str] = {
 def service_option(f: F) -> F:
     return click.option("--service", type=click.Choice(SERVICES), default=DEFAULT_SERVICE,
                         show_default=True,
-                        help="all_member_push (v4/all_member_push) or timpush (the push "
-                             "service, v4/timpush); each keeps its own tags and "
-                             "attributes.")(f)
+                        help="The REST service called: all_member_push "
+                             "(v4/all_member_push/*) or timpush (the push service, "
+                             "v4/timpush/*).")(f)
 
 
 def endpoint(service: str, action: str) -> str:
