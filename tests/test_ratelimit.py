@@ -229,3 +229,25 @@ def test_a_later_round_resends_the_very_same_body() -> None:
     assert summary.done == 3
     assert len(server.received) == 3
     assert len({body["MsgRandom"] for body in server.received}) == 1
+
+
+def test_at_most_later_max_chunks_wait_for_a_later_round(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An outage does not pile the whole input up for later rounds: beyond LATER_MAX chunks,
+    a chunk that met only transient failures fails at once."""
+    from timctl.errors import NetworkError
+
+    monkeypatch.setattr("timctl.rest.bulk.LATER_MAX", 2)
+    monkeypatch.setattr("timctl.rest.bulk.ROUND_PAUSE", 0)
+
+    class Down(SlowClient):
+        def call(self, ep: Any, body: dict[str, Any]) -> dict[str, Any]:
+            with self.lock:
+                self.calls += 1
+            raise NetworkError("svc/add: cannot reach the server")
+
+    down = Down(3, 0)
+    summary = BulkRunner(down, BATCH, lambda chunk: {"Items": [i.key for i in chunk]}).run(
+        items(50), lambda o: None)
+    assert summary.failed == 50
+    assert down.calls == 5 + 2 + 2  # rounds 2 and 3 send only the 2 deferred chunks

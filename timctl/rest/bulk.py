@@ -176,6 +176,9 @@ Chunk = tuple[int, list[Any]]  # (index in the input, items)
 # again after the others, up to this many passes in all, ROUND_PAUSE x pass seconds later.
 ROUNDS = 3
 ROUND_PAUSE = 1.0
+# At most this many chunks wait for a later round (a long outage fails the rest instead of
+# holding the whole input in memory).
+LATER_MAX = 256
 MAX_IN_FLIGHT = 64  # calls in flight when the caller sets no bound (the HTTP pool's size)
 FIRST_IN_FLIGHT = 4  # calls in flight before the first answers say how long calls take
 
@@ -197,6 +200,7 @@ class BulkRunner:
         self.max_in_flight = 0  # the most calls in flight at once (for reports and tests)
         # bodies of chunks waiting for a later round, by chunk index: sent again unchanged
         self._bodies: dict[int, dict[str, Any]] = {}
+        self._deferred = 0  # chunks of this pass waiting for a later round
         self._calls_lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -236,6 +240,7 @@ class BulkRunner:
     def _pass(self, chunks: Iterator[Chunk], on_outcome: Callable[[Outcome], None], *,
               final: bool) -> list[Chunk]:
         """Run `chunks`; the ones to try again in a later round come back."""
+        self._deferred = 0
         first = next(chunks, None)
         if first is None:
             return []
@@ -354,7 +359,11 @@ class BulkRunner:
             cp.start(index, fp)
         outcomes, transient = self._call(index, chunk, keys)
         if transient and not final and self.endpoint.retry in ("safe", "dedup"):
-            return None
+            with self._calls_lock:
+                defer = self._deferred < LATER_MAX
+                self._deferred += defer
+            if defer:
+                return None
         with self._calls_lock:
             self._bodies.pop(index, None)
         if cp is not None:
