@@ -231,6 +231,10 @@ def _check_record(kind: str, rec: dict[str, Any]) -> None:
         problems = msgbody.problems(body)
         if problems:
             raise Bad(f"body: {problems[0]}")
+    for name in ("random",) if kind == "group_msg" else ("seq", "random"):
+        if rec.get(name) == 0 and kind in ("c2c", "group_msg"):
+            # 0 asks the server to draw a number per attempt: a re-run would not match
+            raise Bad(f"{name!r} must be 1..{U32_MAX} (0 means none: leave it out)")
     if kind == "c2c" and rec["from"] == rec["to"]:
         raise Bad("a c2c message from a user to the same user")
 
@@ -253,7 +257,9 @@ def derived_u32(*parts: Any) -> int:
     """A stable uint32 from the parts (MsgRandom/Random when a record gives none): the same
     record gets the same number on every run, so the server's duplicate rules hold."""
     text = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+    # 1..2^32-1: 0 would ask the server to draw a value of its own
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big") \
+        % U32_MAX + 1
 
 
 def _no_constant(name: str) -> Any:
