@@ -248,3 +248,23 @@ def test_dry_run_prints_the_first_requests(run: Run) -> None:
                                 "MaxCnt": 100, "MinTime": 0, "MaxTime": 1700000000}
     r = run("-p", "local", "-o", "json", "emulator", "stats")
     assert r.code == 2 and "does not exist" in r.err  # no call made the emulator's DB
+
+
+def test_community_members_page_with_next(run: Run, old: Any) -> None:
+    _, clock = old
+    users = [f"u{i:03}" for i in range(105)]
+    api(run, "im_open_login_svc/multiaccount_import", {"Accounts": ["alice"] + users[:99]})
+    api(run, "im_open_login_svc/multiaccount_import", {"Accounts": users[99:]})
+    gid = api(run, "group_open_http_svc/create_group", {
+        "Type": "Community", "Name": "C", "Owner_Account": "alice"})["GroupId"]
+    clock.advance(5)
+    for start in range(0, 105, 20):
+        api(run, "group_open_http_svc/add_group_member", {"GroupId": gid, "MemberList": [
+            {"Member_Account": u} for u in users[start:start + 20]]})
+    r = run(*OLD, "export-history", "--group", gid)
+    assert r.code == 0, r.err
+    recs = records(r.out)
+    assert_importable_in_order(recs)
+    assert sorted(x["user"] for x in recs if x["type"] == "member") == users
+    group = next(x for x in recs if x["type"] == "group")
+    assert "max_members" not in group  # a Community's ceiling is not import_group's range

@@ -34,6 +34,7 @@ ROAM = "openim/admin_getroammsg"
 ALL_GROUPS = "group_open_http_svc/get_appid_group_list"
 PROFILE_TAGS = {"Tag_Profile_IM_Nick": "nick", "Tag_Profile_IM_Image": "face_url"}
 USERS_A_CALL = 100
+COMMUNITY_PAGE = 100
 GROUPS_A_CALL = 50
 C2C_PAGE = 100  # MaxCnt: no documented maximum; answers are also cut near 13 KB
 RECALLED = 8  # MsgFlagBits of a recalled one-to-one message
@@ -167,7 +168,7 @@ class Exporter:
     def _group(self, gid: str, info: dict[str, Any]) -> None:
         owner = info.get("Owner_Account")
         try:
-            member_pages = paging.pages(self.client, MEMBERS, {"GroupId": gid})
+            member_pages = self._member_pages(gid, info.get("Type"))
             first = next(member_pages, None)
             oldest = self._oldest_message(gid, info)
         except ApiError as exc:
@@ -183,7 +184,8 @@ class Exporter:
                           ("face_url", "FaceUrl")):
             if info.get(api):
                 rec[name] = info[api]
-        if isinstance(info.get("MaxMemberNum"), int) and info["MaxMemberNum"] > 0:
+        # import_group takes MaxMemberCount 1..6000 (a Community's ceiling is its default)
+        if isinstance(info.get("MaxMemberNum"), int) and 0 < info["MaxMemberNum"] <= 6000:
             rec["max_members"] = info["MaxMemberNum"]
         # the join option is a choice only in Public groups (the others have a fixed policy)
         if info.get("Type") == "Public" and info.get("ApplyJoinOption") in history.APPLY_JOIN:
@@ -201,6 +203,21 @@ class Exporter:
             self._group_messages(gid)
         except ApiError as exc:
             self._refused(f"group {gid}", exc)
+
+    def _member_pages(self, gid: str, group_type: Any) -> Iterator[dict[str, Any]]:
+        """Pages of members: Offset paging (the pager), or for a Community the string Next
+        cursor, "" first and last, at most 100 a page (34911)."""
+        if group_type != "Community":
+            yield from paging.pages(self.client, MEMBERS, {"GroupId": gid})
+            return
+        cursor = ""
+        while True:
+            page = self.client.call(MEMBERS, {"GroupId": gid, "Limit": COMMUNITY_PAGE,
+                                              "Next": cursor})
+            yield page
+            cursor = page.get("Next") or ""
+            if not cursor or not page.get("MemberList"):
+                return
 
     def _oldest_message(self, gid: str, info: dict[str, Any]) -> int | None:
         """The time of the group's oldest exported message (one call: its first 20 seqs)."""
