@@ -107,3 +107,65 @@ def test_frequency_control_drops_the_41st(run: Run, frozen: Clock) -> None:
     frozen.now += 1
     r = ok(run, *LOCAL, "-o", "json", "messages", "send", "--group", "g", "--text", "ok")
     assert r.json()["MsgSeq"] > 40
+
+
+def make_club(run: Run, prof: tuple[str, ...]) -> tuple[str, str]:
+    r = ok(run, *prof, "-o", "json", "groups", "create", "--type", "Community", "--name", "C",
+           "--owner", "alice", "--members", "bob", "--topics")
+    club = r.json()["GroupId"]
+    r = ok(run, *prof, "-o", "json", "groups", "topics", "create", club, "--name", "News",
+           "--id", "news")
+    return club, r.json()["TopicId"]
+
+
+def test_topic_send_history_modify_revoke(run: Run, profile: tuple[str, ...]) -> None:
+    club, topic = make_club(run, profile)
+    seqs = []
+    for text in ("one", "two", "three"):
+        r = ok(run, *profile, "-o", "json", "messages", "send", "--group", club, "--topic",
+               topic, "--from", "bob", "--text", text)
+        assert r.json()["TopicId"] == topic
+        seqs.append(r.json()["MsgSeq"])
+    assert seqs == [1, 2, 3]  # the topic's own sequence
+    r = ok(run, *profile, "-o", "json", "messages", "history", "--group", club, "--topic",
+           topic)
+    assert [(m["MsgSeq"], m["Elements"], m["TopicId"]) for m in r.json()] == [
+        (3, "three", topic), (2, "two", topic), (1, "one", topic)]
+    ok(run, *profile, "messages", "modify", "--group", club, "--topic", topic, "--seq", "2",
+       "--text", "TWO")
+    ok(run, *profile, "revoke", "group", "--group", club, "--topic", topic, "1", "--yes")
+    r = ok(run, *profile, "-o", "json", "messages", "history", "--group", club, "--topic",
+           topic)
+    assert [m["Elements"] for m in r.json()] == ["three", "TWO"]
+    ok(run, *profile, "revoke", "by-sender", "--group", club, "--topic", topic, "--user", "bob",
+       "--yes")
+    r = ok(run, *profile, "-o", "json", "messages", "history", "--group", club, "--topic",
+           topic)
+    assert r.json() == []
+    r = run(*profile, "messages", "send", "--group", club, "--topic", club + "@TOPIC#_gone",
+            "--text", "x")
+    assert r.code == 5 and "10010" in r.err
+
+
+def test_topic_dry_runs_and_refusals(run: Run) -> None:
+    topic = "@TGS#_c@TOPIC#_news"
+    r = ok(run, *LOCAL, "--dry-run", "messages", "send", "--group", "@TGS#_c", "--topic",
+           topic, "--text", "x")
+    assert json.loads(r.out)["body"]["TopicId"] == topic
+    r = ok(run, *LOCAL, "--dry-run", "revoke", "group", "--group", "@TGS#_c", "--topic", topic,
+           "7")
+    assert json.loads(r.out)["first_requests"][0]["body"]["TopicId"] == topic
+    r = ok(run, *LOCAL, "--dry-run", "messages", "history", "--group", "@TGS#_c", "--topic",
+           topic)
+    assert json.loads(r.out)["body"]["TopicId"] == topic
+    for args in (("messages", "send", "--group", "@TGS#_c", "--topic", "@TGS#_other@TOPIC#_x",
+                  "--text", "x"),
+                 ("messages", "send", "--to", "bob", "--topic", topic, "--text", "x"),
+                 ("messages", "send", "--group", "@TGS#_c", "--topic", topic, "--to", "bob",
+                  "--text", "x"),
+                 ("messages", "history", "--user", "a", "--peer", "b", "--topic", topic),
+                 ("revoke", "by-sender", "--group", "@TGS#_c", "--topic", "nope", "--user",
+                  "bob", "--yes")):
+        r = run(*LOCAL, *args)
+        assert r.code == 2, (args, r.err)
+    assert calls(run) == 0

@@ -28,7 +28,7 @@ MAX_LIFETIME = 604800  # 7 days, documented maximum of MsgLifeTime
 MAX_AT = 30  # documented @-mentions per group message (10053)
 MAX_TARGETS = 50  # documented To_Account of a targeted group message
 PRIORITIES = ("High", "Normal", "Low")
-SEND_COLUMNS = ["GroupId", "MsgKey", "MsgSeq", "MsgTime", "Time", "MsgDropReason"]
+SEND_COLUMNS = ["GroupId", "TopicId", "MsgKey", "MsgSeq", "MsgTime", "Time", "MsgDropReason"]
 
 
 @click.group()
@@ -65,6 +65,17 @@ def check_group(value: str | None, flag: str = "--group") -> str:
     return check_group_id(value or "", flag)
 
 
+def check_topic(group_id: str, topic: str | None, flag: str = "--topic") -> str | None:
+    """A community topic's ID: the documented form GROUP_ID@TOPIC#_... (usage error
+    otherwise)."""
+    if topic is None:
+        return None
+    if not topic.startswith(group_id + "@TOPIC#_") or not topic.isascii():
+        raise UsageError(f"{flag}: {topic!r} is not a topic of {group_id!r} (topic IDs are "
+                         f"{group_id}@TOPIC#_...)")
+    return topic
+
+
 def _at_info(at: tuple[str, ...]) -> list[dict[str, Any]]:
     if len(at) > MAX_AT:
         raise UsageError(f"--at: at most {MAX_AT} mentions per message ({len(at)} given)")
@@ -89,6 +100,8 @@ def _targets(to: tuple[str, ...], at: bool) -> list[str]:
                    "(a targeted message; repeatable, at most 50; Work/Public/Meeting groups, "
                    "no --at; not counted as unread).")
 @click.option("--group", "group_id", metavar="GROUP_ID", help="Group: the group.")
+@click.option("--topic", metavar="TOPIC_ID",
+              help="Community: send into this topic (its own MsgSeqs and history).")
 @click.option("--from", "sender", metavar="USERID",
               help="Send on behalf of this account (default: the admin).")
 @body_options
@@ -111,7 +124,8 @@ def _targets(to: tuple[str, ...], at: bool) -> list[str]:
 @output_options(known=SEND_COLUMNS)
 @dry_run_option
 @pass_app
-def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str | None,
+def send(app: AppContext, to: tuple[str, ...], group_id: str | None, topic: str | None,
+         sender: str | None,
          sync: bool | None, lifetime: int | None, at: tuple[str, ...], priority: str | None,
          need_receipt: bool, extensible: bool, **flags: Any) -> None:
     """Send a one-to-one (--to) or group (--group) message; prints its MsgKey (one-to-one)
@@ -126,6 +140,7 @@ def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str
     timctl messages send --from alice --to bob --image https://x/y.png --text caption
     timctl messages send --group team-1 --text "@bob look" --at bob --priority High
     timctl messages send --group team-1 --to bob --to carol --text "just you two"
+    timctl messages send --group @TGS#_club --topic @TGS#_club@TOPIC#_news --text hi
     timctl messages send --to bob --body @body.json --push-title News --no-unread
     """
     if not to and group_id is None:
@@ -137,6 +152,8 @@ def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str
     if sender is not None:
         body["From_Account"] = _user(sender, "--from")
     if group_id is None:
+        if topic is not None:
+            raise UsageError("--topic is for community messages (--group)")
         if at or priority:
             raise UsageError(f"--{'at' if at else 'priority'} is for group messages (--group)")
         if len(to) > 1:
@@ -163,7 +180,12 @@ def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str
     if lifetime == 0 and "SendMsgControl" in fields:
         raise UsageError("--lifetime 0 cannot be combined with --no-unread/--no-last-msg "
                          "(documented)")
-    body = {"GroupId": check_group(group_id), **body, **fields}
+    gid = check_group(group_id)
+    body = {"GroupId": gid, **body, **fields}
+    if topic is not None:
+        if to:
+            raise UsageError("--topic: communities take no targeted messages (--to)")
+        body["TopicId"] = check_topic(gid, topic)
     if lifetime == 0:
         if need_receipt:
             raise UsageError("--need-receipt: online-only messages (--lifetime 0) have no "
@@ -179,12 +201,14 @@ def send(app: AppContext, to: tuple[str, ...], group_id: str | None, sender: str
         body["To_Account"] = _targets(to, bool(at))
     answer = app.call(SEND_GROUP, body)
     if answer is not None:
-        row = {"GroupId": group_id, "MsgSeq": answer.get("MsgSeq"),
+        row = {"GroupId": group_id, **({"TopicId": topic} if topic else {}),
+               "MsgSeq": answer.get("MsgSeq"),
                "MsgTime": answer.get("MsgTime"), "Time": iso(answer.get("MsgTime"))}
         if answer.get("MsgDropReason"):
             row["MsgDropReason"] = answer["MsgDropReason"]
             app.log(f"timctl: the message was dropped: {answer['MsgDropReason']}")
-        app.emit(row, columns=["GroupId", "MsgSeq", "MsgTime", "Time", "MsgDropReason"])
+        app.emit(row, columns=["GroupId", *(["TopicId"] if topic else []), "MsgSeq",
+                               "MsgTime", "Time", "MsgDropReason"])
 
 
 # Further messages commands live in their own modules and register on the group above.

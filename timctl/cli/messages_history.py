@@ -22,7 +22,7 @@ import click
 
 from timctl.cli.context import AppContext
 from timctl.cli.listing import limit_option
-from timctl.cli.messages import _user, check_group, iso, messages
+from timctl.cli.messages import _user, check_group, check_topic, iso, messages
 from timctl.cli.options import dry_run_option, output_options, pass_app
 from timctl.errors import UsageError
 
@@ -37,7 +37,7 @@ C2C_COLUMNS = ["MsgKey", "From_Account", "To_Account", "Time", "Elements", "Revo
 GROUP_COLUMNS = ["MsgSeq", "From_Account", "Time", "Elements", "Revoked", "Deleted"]
 KNOWN = sorted({*C2C_COLUMNS, *GROUP_COLUMNS, "MsgSeq", "MsgRandom", "MsgTimeStamp",
                 "MsgFlagBits", "MsgBody", "CloudCustomData", "IsPeerRead", "IsPlaceMsg",
-                "IsSystemMsg", "MsgPriority", "GroupId"})
+                "IsSystemMsg", "MsgPriority", "GroupId", "TopicId"})
 
 
 class When(click.ParamType):
@@ -139,6 +139,7 @@ def emit_rows(app: AppContext, rows: Iterable[dict[str, Any]], columns: list[str
 @click.option("--since", type=When(), help="One-to-one: from this time (default: the start).")
 @click.option("--until", type=When(), help="One-to-one: up to this time (default: now).")
 @click.option("--group", "group_id", metavar="GROUP_ID", help="Group: the group.")
+@click.option("--topic", metavar="TOPIC_ID", help="Community: this topic's history.")
 @click.option("--since-seq", type=click.IntRange(1, UINT32), metavar="SEQ",
               help="Group: down to this MsgSeq.")
 @click.option("--until-seq", type=click.IntRange(1, UINT32), metavar="SEQ",
@@ -150,7 +151,8 @@ def emit_rows(app: AppContext, rows: Iterable[dict[str, Any]], columns: list[str
 @dry_run_option
 @pass_app
 def history(app: AppContext, user: str | None, peer: str | None, since: int | None,
-            until: int | None, group_id: str | None, since_seq: int | None,
+            until: int | None, group_id: str | None, topic: str | None,
+            since_seq: int | None,
             until_seq: int | None, with_recalled: bool, limit: int | None) -> None:
     """A conversation's messages, paged backwards through to the end (or --limit):
     key or sequence, sender, time, elements, and whether each was revoked.
@@ -168,7 +170,8 @@ def history(app: AppContext, user: str | None, peer: str | None, since: int | No
         if user is None or peer is None:
             raise UsageError("one-to-one history needs both --user and --peer")
         misplaced = [f for f, v in (("--since-seq", since_seq), ("--until-seq", until_seq),
-                                    ("--with-recalled", with_recalled)) if v]
+                                    ("--with-recalled", with_recalled), ("--topic", topic))
+                     if v]
         if misplaced:
             raise UsageError(f"{misplaced[0]} is for group history (--group)")
         start = since or 0
@@ -189,6 +192,8 @@ def history(app: AppContext, user: str | None, peer: str | None, since: int | No
         raise UsageError("--since-seq is above --until-seq")
     gid = check_group(group_id)
     body = {"GroupId": gid}
+    if topic is not None:
+        body["TopicId"] = check_topic(gid, topic)
     if until_seq:
         body["ReqMsgSeq"] = until_seq
     if with_recalled:
@@ -202,7 +207,8 @@ def history(app: AppContext, user: str | None, peer: str | None, since: int | No
         app.call(GROUP_HISTORY, first_request(ep, body, limit))
         return
     rows = _down_to(_walk(app, GROUP_HISTORY, body, limit), since_seq, limit)
-    emit_rows(app, (group_row(gid, m) for m in rows), GROUP_COLUMNS)
+    extra = {"TopicId": topic} if topic else {}
+    emit_rows(app, ({**group_row(gid, m), **extra} for m in rows), GROUP_COLUMNS)
 
 
 def _walk(app: AppContext, endpoint: str, body: dict[str, Any],

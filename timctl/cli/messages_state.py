@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from timctl.cli.context import AppContext
-from timctl.cli.messages import _user, check_group, messages
+from timctl.cli.messages import _user, check_group, check_topic, messages
 from timctl.cli.messages_body import CUSTOM_FLAGS, ELEMENT_FLAGS, body_from, body_options
 from timctl.cli.options import dry_run_option, output_options, pass_app, yes_option
 from timctl.errors import UsageError
@@ -120,6 +120,7 @@ def set_unread(app: AppContext, group_id: str, member: str, count: int) -> None:
 @click.option("--to", "to", metavar="USERID", help="One-to-one: the recipient.")
 @click.option("--key", metavar="MSGKEY", help="One-to-one: the message's MsgKey.")
 @click.option("--group", "group_id", metavar="GROUP_ID", help="Group: the group.")
+@click.option("--topic", metavar="TOPIC_ID", help="Community: the message's topic.")
 @click.option("--seq", type=click.IntRange(1, UINT32), metavar="MSGSEQ",
               help="Group: the message's MsgSeq.")
 @body_options
@@ -128,7 +129,7 @@ def set_unread(app: AppContext, group_id: str, member: str, count: int) -> None:
 @dry_run_option
 @pass_app
 def modify(app: AppContext, sender: str | None, to: str | None, key: str | None,
-           group_id: str | None, seq: int | None, cloud_data: str | None,
+           group_id: str | None, topic: str | None, seq: int | None, cloud_data: str | None,
            **flags: Any) -> None:
     """Replace a stored message's body and/or CloudCustomData (fields not given stay):
     one-to-one by --from/--to/--key (modify_c2c_msg) or group by --group/--seq
@@ -152,6 +153,8 @@ def modify(app: AppContext, sender: str | None, to: str | None, key: str | None,
     c2c = (sender, to, key) != (None, None, None)
     if c2c == (group_id is not None or seq is not None):
         raise UsageError("give --from/--to/--key (one-to-one) or --group/--seq (group)")
+    if c2c and topic is not None:
+        raise UsageError("--topic is for group messages (--group/--seq)")
     if c2c:
         if key is None or not key or key_problem(key):
             raise UsageError(f"--key: {key_problem(key) if key else 'a MsgKey is required'}")
@@ -162,7 +165,10 @@ def modify(app: AppContext, sender: str | None, to: str | None, key: str | None,
         return
     if seq is None:
         raise UsageError("--seq is required with --group")
-    body = {"GroupId": check_group(group_id), "MsgSeq": seq, **fields}
+    gid = check_group(group_id)
+    body = {"GroupId": gid, "MsgSeq": seq, **fields}
+    if topic is not None:
+        body["TopicId"] = check_topic(gid, topic)
     if app.call(IM + "modify_group_msg", body) is not None:
         app.emit({"GroupId": group_id, "MsgSeq": seq, "Status": "modified"},
                  columns=["GroupId", "MsgSeq", "Status"])

@@ -164,6 +164,7 @@ def c2c(app: AppContext, sender: str, to: str, keys: tuple[str, ...], **bulk: An
 
 @revoke.command("group")
 @click.option("--group", "group_id", required=True, metavar="GROUP_ID", help="The group.")
+@click.option("--topic", metavar="TOPIC_ID", help="Community: the messages' topic.")
 @click.argument("seqs", nargs=-1, metavar="[MSGSEQ]... [-]")
 @click.option("--reason", help="Why (Reason, at most 100 bytes).")
 @bulk_options
@@ -171,8 +172,8 @@ def c2c(app: AppContext, sender: str, to: str, keys: tuple[str, ...], **bulk: An
 @dry_run_option
 @yes_option
 @pass_app
-def group(app: AppContext, group_id: str, seqs: tuple[str, ...], reason: str | None,
-          **bulk: Any) -> None:
+def group(app: AppContext, group_id: str, topic: str | None, seqs: tuple[str, ...],
+          reason: str | None, **bulk: Any) -> None:
     """Recall group messages by MsgSeq, 10 per call, with a result per message.
     Irreversible: asks first, or needs --yes.
 
@@ -181,10 +182,10 @@ def group(app: AppContext, group_id: str, seqs: tuple[str, ...], reason: str | N
     timctl messages history --group team-1 -o jsonl --query "[?From_Account=='spam']" \\
         | timctl revoke group --group team-1 -f - --yes
     """
-    from timctl.cli.messages import check_group
+    from timctl.cli.messages import check_group, check_topic
 
     gid = check_group(group_id)
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = {"TopicId": check_topic(gid, topic)} if topic else {}
     if reason is not None:
         if len(reason.encode("utf-8")) > 100:
             raise UsageError("--reason: at most 100 bytes (UTF-8)")
@@ -203,20 +204,22 @@ def group(app: AppContext, group_id: str, seqs: tuple[str, ...], reason: str | N
 
 @revoke.command("by-sender")
 @click.option("--group", "group_id", required=True, metavar="GROUP_ID", help="The group.")
+@click.option("--topic", metavar="TOPIC_ID", help="Community: only this topic.")
 @click.option("--user", "user", required=True, metavar="USERID", help="The sender.")
 @output_options(known=["GroupId", "Sender_Account", "Status"])
 @dry_run_option
 @yes_option
 @pass_app
-def by_sender(app: AppContext, group_id: str, user: str) -> None:
+def by_sender(app: AppContext, group_id: str, topic: str | None, user: str) -> None:
     """Recall every message USER sent among the group's latest 1000 (quietly: clients see it
     when they pull history). Irreversible: asks first, or needs --yes."""
-    from timctl.cli.messages import _user, check_group
+    from timctl.cli.messages import _user, check_group, check_topic
 
     gid = check_group(group_id)
+    body = {"GroupId": gid, **({"TopicId": check_topic(gid, topic)} if topic else {})}
     sender = _user(user, "--user")
     app.confirm(f"Recall every message of {user} among the latest 1000 of group {gid}?")
-    answer = app.call(BY_SENDER, {"GroupId": gid, "Sender_Account": sender})
+    answer = app.call(BY_SENDER, {**body, "Sender_Account": sender})
     if answer is not None:
         app.emit({"GroupId": gid, "Sender_Account": sender, "Status": "revoked"},
                  columns=["GroupId", "Sender_Account", "Status"])

@@ -1,6 +1,7 @@
 """openim/modify_group_msg: overwrite MsgBody and/or CloudCustomData of a stored group
 message (tencentcloud 1047/47948). Hosted on openim, so openim codes: 90007 MsgBody not an
 array, 90002 not in message format, 93000 over 12 KB (as sendmsg). Fields not given are kept.
+TopicId names a community topic (its messages, its MsgSeqs).
 Inferred: the group lookup answers like the group services (10004/10010, AVChatRoom 10007:
 not supported, nothing stored), and a seq that is no stored message (a tip, or none) 20022,
 as modify_c2c_msg does for an unknown MsgKey.
@@ -13,16 +14,17 @@ from typing import Any
 
 from timctl.emulator.services import ApiFail, Context, handler, is_int
 from timctl.emulator.services.c2c_messages.handlers import check_body
-from timctl.emulator.services.groups import common
 
 U32_MAX = 4294967295
 
 
 @handler("openim/modify_group_msg")
 def modify_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body, refuse=("AVChatRoom",), what="modifying messages")
-    if body.get("TopicId"):
-        raise ctx.bad_param("TopicId: topic messages are not implemented by this emulator")
+    # group_messages owns group_msgs; imported here to keep the package import order simple
+    from timctl.emulator.services.group_messages import queries as group_store
+    from timctl.emulator.services.group_messages.conversation import conversation
+
+    conv = conversation(ctx, body, refuse=("AVChatRoom",), what="modifying messages")
     seq = body.get("MsgSeq")
     if not is_int(seq) or not 0 <= seq <= U32_MAX:
         raise ctx.bad_param("MsgSeq is required: a uint32")
@@ -30,13 +32,9 @@ def modify_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     cloud = body.get("CloudCustomData")
     if cloud is not None and not isinstance(cloud, str):
         raise ctx.bad_param("CloudCustomData must be a string")
-    # group_messages owns group_msgs; imported here to keep the package import order simple
-    from timctl.emulator.services.group_messages import queries as group_store
-
-    if group_store.state(ctx.db, ctx.sdkappid, group.group_id, seq) not in ("message",
-                                                                            "recalled"):
-        raise ApiFail(20022, f"group {group.group_id!r} has no message {seq}")
-    where = (ctx.sdkappid, group.group_id, seq)
+    if group_store.state(ctx.db, ctx.sdkappid, conv.key, seq) not in ("message", "recalled"):
+        raise ApiFail(20022, f"{conv.key!r} has no message {seq}")
+    where = (ctx.sdkappid, conv.key, seq)
     if new_body is not None:  # body_crc stays: the send dedup compares what was sent
         ctx.db.execute("UPDATE group_msgs SET body = ? WHERE sdkappid = ? AND group_id = ?"
                        " AND msg_seq = ?", (json.dumps(new_body, ensure_ascii=False), *where))

@@ -6,6 +6,8 @@ ordinary members), 10053 over 30 @-mentions, 80002 over 12 KB; recall RetCode 10
 not found, 10032 not recallable (a tip), 10033 the type cannot recall (AVChatRoom).
 A sender need not be a member (group-message page); the account must exist (10019).
 AVChatRoom messages and OnlineOnlyFlag 1 are online only: not stored, no MsgSeq used.
+TopicId names a community topic: its own MsgSeq space and history (conversation.py); a topic
+muted for all (MuteAllMember) mutes ordinary members there, as a group's does.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from timctl.emulator.services import ApiFail, Context, handler, is_int, is_user_
 from timctl.emulator.services.c2c_messages import body as bodies
 from timctl.emulator.services.c2c_messages.queries import body_crc
 from timctl.emulator.services.group_messages import queries as store
+from timctl.emulator.services.group_messages.conversation import conversation
 from timctl.emulator.services.groups import common
 from timctl.emulator.services.groups import queries as groups
 from timctl.emulator.services.mute import queries as mute
@@ -31,11 +34,6 @@ RECALL_MAX = 10
 BY_SENDER_WINDOW = 1000  # documented: the group's latest 1000 messages
 CONTROLS = frozenset({"NoLastMsg", "NoUnread"})
 BODY_CODES = {"array": 10004, "format": 10004, "size": 80002}
-
-
-def _topic(ctx: Context, body: dict[str, Any]) -> None:
-    if body.get("TopicId"):  # per-topic sequences live with the topics service
-        raise ctx.bad_param("TopicId: topic messages are not implemented by this emulator")
 
 
 def _at_info(ctx: Context, body: dict[str, Any], group_type: str) -> list[Any]:
@@ -83,6 +81,14 @@ def _flag(ctx: Context, body: dict[str, Any], field: str) -> bool:
     return value == 1
 
 
+def _ordinary(ctx: Context, group: groups.Group, sender: str) -> bool:
+    """Not the App admin, the owner or an admin: mute-all applies to them."""
+    if sender in ctx.app.admins:
+        return False
+    return groups.member_role(ctx.db, ctx.sdkappid, group.group_id, sender) not in ("Owner",
+                                                                                    "Admin")
+
+
 def _muted(ctx: Context, group: groups.Group, sender: str) -> bool:
     if mute.is_muted(ctx.db, ctx.sdkappid, sender, "group", ctx.now):
         return True
@@ -96,8 +102,8 @@ def _muted(ctx: Context, group: groups.Group, sender: str) -> bool:
 
 @handler("group_open_http_svc/send_group_msg")
 def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body)
-    _topic(ctx, body)
+    conv = conversation(ctx, body)
+    group = conv.group
     random = body.get("Random")
     if not is_int(random) or not 0 <= random <= U32_MAX:
         raise ctx.bad_param("Random is required: a uint32")
@@ -127,35 +133,35 @@ def send_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     flags = store.Flags(need_receipt=_flag(ctx, body, "NeedReadReceipt"),
                         support_ext=_flag(ctx, body, "SupportMessageExtension"),
                         targets=_targets(ctx, body, group, at))
-    if _muted(ctx, group, sender):
-        raise ApiFail(10017, f"{sender!r} is muted in group {group.group_id!r}")
+    if _muted(ctx, group, sender) or (conv.topic is not None and conv.topic.mute_all
+                                      and _ordinary(ctx, group, sender)):
+        raise ApiFail(10017, f"{sender!r} is muted in {conv.key!r}")
     msg_time = int(ctx.now)
     stored = not (online_only or group.type in common.NO_ROAMING)
     crc = body_crc(msg_body)
     if stored:
-        dup = store.find_duplicate(ctx.db, ctx.sdkappid, group.group_id, random, crc, ctx.now)
+        dup = store.find_duplicate(ctx.db, ctx.sdkappid, conv.key, random, crc, ctx.now)
         if dup is not None:  # a retry within 5 minutes: the first copy
             return {"MsgTime": dup[1], "MsgSeq": dup[0]}
-    if not store.admit(ctx.db, ctx.sdkappid, group.group_id, ctx.now, PER_GROUP_PER_SECOND):
+    if not store.admit(ctx.db, ctx.sdkappid, conv.key, ctx.now, PER_GROUP_PER_SECOND):
         # documented: dropped (not stored, not delivered), yet answered OK with the reason
         return {"MsgTime": msg_time, "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"}
     if not stored:  # never stored: no seq either
         return {"MsgTime": msg_time, "MsgSeq": 0}
-    seq = store.insert(ctx.db, ctx.sdkappid, group.group_id, from_id=sender, random=random,
+    seq = store.insert(ctx.db, ctx.sdkappid, conv.key, from_id=sender, random=random,
                        msg_time=msg_time, body=msg_body, cloud_data=cloud,
                        priority=store.PRIORITIES[priority], at_info=at, crc=crc, now=ctx.now,
-                       flags=flags)
+                       flags=flags, seq=conv.next_seq(ctx))
     return {"MsgTime": msg_time, "MsgSeq": seq}
 
 
 @handler("group_open_http_svc/group_msg_get_simple")
 def group_msg_get_simple(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body, refuse=("AVChatRoom",), what="message history")
-    _topic(ctx, body)
+    conv = conversation(ctx, body, refuse=("AVChatRoom",), what="message history")
     count = body.get("ReqMsgNumber")
     if not is_int(count) or not 1 <= count <= PAGE_MAX:
         raise ctx.bad_param(f"ReqMsgNumber is required: 1..{PAGE_MAX}")
-    newest = group.next_msg_seq - 1
+    newest = conv.newest_seq
     top = body.get("ReqMsgSeq", newest)
     if not is_int(top) or top < 0:
         raise ctx.bad_param("ReqMsgSeq must be a uint32")
@@ -163,17 +169,16 @@ def group_msg_get_simple(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if with_recalled not in (0, 1):
         raise ctx.bad_param("WithRecalledMsg must be 0 or 1")
     top = min(top, newest)
-    msgs = store.items(ctx.db, ctx.sdkappid, group.group_id, max(1, top - count + 1), top,
+    msgs = store.items(ctx.db, ctx.sdkappid, conv.key, max(1, top - count + 1), top,
                        bool(with_recalled))
     # IsFinished 1: the requested range came back whole (it always does here: nothing
     # expires and no page is cut for size).
-    return {"GroupId": group.group_id, "IsFinished": 1, "RspMsgList": msgs}
+    return {"GroupId": conv.group.group_id, "IsFinished": 1, "RspMsgList": msgs}
 
 
 @handler("group_open_http_svc/group_msg_recall")
 def group_msg_recall(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body, refuse=("AVChatRoom",), what="recall", code=10033)
-    _topic(ctx, body)
+    conv = conversation(ctx, body, refuse=("AVChatRoom",), what="recall", code=10033)
     items = body.get("MsgSeqList")
     if not isinstance(items, list) or not items:
         raise ctx.bad_param("MsgSeqList is required: a non-empty array of {MsgSeq}")
@@ -185,22 +190,21 @@ def group_msg_recall(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         if not is_int(seq) or not 0 <= seq <= U32_MAX:
             results.append({"MsgSeq": seq, "RetCode": 10004})
             continue
-        kind = store.state(ctx.db, ctx.sdkappid, group.group_id, seq)
+        kind = store.state(ctx.db, ctx.sdkappid, conv.key, seq)
         code = {"missing": 10030, "tip": 10032}.get(kind, 0)
         if kind == "message":
-            store.recall(ctx.db, ctx.sdkappid, group.group_id, seq)
+            store.recall(ctx.db, ctx.sdkappid, conv.key, seq)
         results.append({"MsgSeq": seq, "RetCode": code})  # recalled again: done, 0
     return {"RecallRetList": results}
 
 
 @handler("group_open_http_svc/delete_group_msg_by_sender")
 def delete_group_msg_by_sender(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body)
-    _topic(ctx, body)
+    conv = conversation(ctx, body)
     sender = common.user_field(ctx, body, "Sender_Account")
-    if group.type not in common.NO_ROAMING:  # AVChatRoom: accepted, nothing stored
-        store.recall_by_sender(ctx.db, ctx.sdkappid, group.group_id, sender,
-                               group.next_msg_seq - 1, BY_SENDER_WINDOW)
+    if conv.group.type not in common.NO_ROAMING:  # AVChatRoom: accepted, nothing stored
+        store.recall_by_sender(ctx.db, ctx.sdkappid, conv.key, sender, conv.newest_seq,
+                               BY_SENDER_WINDOW)
     return {}
 
 from timctl.emulator.services.group_messages import imports, receipts, state  # noqa: E402, F401

@@ -79,3 +79,15 @@ def delete(db: sqlite3.Connection, sdkappid: int, group_id: str, topic_id: str) 
 
 def on_group_destroyed(db: sqlite3.Connection, sdkappid: int, group_id: str) -> None:
     db.execute("DELETE FROM topics WHERE sdkappid = ? AND group_id = ?", (sdkappid, group_id))
+
+
+def next_msg_seq(db: sqlite3.Connection, sdkappid: int, group_id: str, topic_id: str,
+                 now: float) -> int:
+    """Reserve the topic's next MsgSeq (each topic has its own, from 1) for a stored message;
+    the topic's LastMsgTime moves to `now`."""
+    row = db.execute("UPDATE topics SET next_msg_seq = next_msg_seq + 1, last_msg_time = ?"
+                     " WHERE sdkappid = ? AND group_id = ? AND topic_id = ?"
+                     " RETURNING next_msg_seq - 1", (now, sdkappid, group_id, topic_id)).fetchone()
+    if row is None:
+        raise KeyError(f"no topic {topic_id!r}")
+    return int(row[0])
