@@ -136,16 +136,19 @@ def main(argv: list[str] | None = None) -> int:
             cmd = command(opts.task, ids, opts.concurrency)
             if opts.rate:
                 cmd += ["--rate", str(opts.rate)]
-            done = common.run(cmd, served.env)
+            done = common.run(cmd, served.env, rows=True)
             rows = common.stats(served)
         if done.code:
             print(common.last_line(done.stderr), file=sys.stderr)
         ok_calls = common.calls(rows, task.endpoint, 0)
         throttled = common.calls(rows, task.endpoint, 60007)
         achieved = rate(task, items, ok_calls, done.seconds)
+        steady = done.sustained() * (60 if task.unit == "recipients/min" else 1 / task.per_call)
+        share = (" (limits off)" if opts.no_rate_limit else
+                 f" = {achieved / task.limit:.0%} of the documented {task.limit:,g}, "
+                 f"sustained {steady:,.1f} = {steady / task.limit:.0%}")
         line = (f"bulk {opts.task}: {items} items, {ok_calls} calls ({throttled} answered "
-                f"60007) in {done.seconds:.1f} s = {achieved:,.1f} {task.unit}, "
-                f"{achieved / task.limit:.0%} of the documented {task.limit:,g}")
+                f"60007) in {done.seconds:.1f} s: {achieved:,.1f} {task.unit}{share}")
         if base is not None:
             doc = later.result() if later else run_baseline(opts.task, *base)
             base_rate = rate(task, base_items, doc["calls"] - doc["throttled"], doc["seconds"])

@@ -86,16 +86,30 @@ class Measured:
     peak_rss_mib: float
     stdout: str
     stderr: str
+    # with rows=True: output lines, and seconds from start to the first and the last line
+    lines: int = 0
+    first_line: float = 0.0
+    last_line: float = 0.0
+    first_lines: int = 0  # lines that came with the first one (its chunk)
+
+    def sustained(self) -> float:
+        """Lines a second from the first result to the last: the steady pace, without the
+        start-up and the first call's round trip."""
+        span = self.last_line - self.first_line
+        return (self.lines - self.first_lines) / span if span > 0 else 0.0
 
 
-def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = False) -> Measured:
+def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = False,
+        rows: bool = False) -> Measured:
     """One child process: wall seconds, exit code, peak RSS (the kernel's ru_maxrss from
     wait4), stderr, and stdout when `capture` (else discarded: a big run writes a row per
-    item)."""
+    item). `rows`: read stdout as it comes and time its lines (one per item in -o jsonl)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(list(cmd), env=env, stdin=subprocess.DEVNULL,
-                                stdout=out if capture else subprocess.DEVNULL, stderr=err)
+                                stdout=subprocess.PIPE if rows else
+                                out if capture else subprocess.DEVNULL, stderr=err)
+        timing = _time_lines(proc, started) if rows else (0, 0.0, 0.0, 0)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -103,7 +117,23 @@ def run(cmd: Sequence[str], env: dict[str, str], *, capture: bool = False) -> Me
         err.seek(0)
         return Measured(elapsed, proc.returncode, usage.ru_maxrss / 1024,
                         out.read().decode(errors="replace"),
-                        err.read().decode(errors="replace"))
+                        err.read().decode(errors="replace"), *timing)
+
+
+def _time_lines(proc: subprocess.Popen[bytes], started: float) -> tuple[int, float, float, int]:
+    assert proc.stdout is not None
+    count = first_count = 0
+    first = last = 0.0
+    for _ in proc.stdout:
+        now = time.perf_counter() - started
+        count += 1
+        if count == 1:
+            first = now
+        if now - first < 0.005:  # the first chunk's rows arrive together
+            first_count = count
+        last = now
+    proc.stdout.close()
+    return count, first, last, first_count
 
 
 def stats(served_: Served) -> list[dict[str, object]]:

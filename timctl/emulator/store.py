@@ -67,8 +67,10 @@ class Store:
             _prepare_file(Path(self.path))
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (see tx()).
+            # cached_statements: every service's SQL stays prepared (the default 128 is
+            # fewer than the statements a mixed workload across services uses)
             db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None,
-                                 check_same_thread=False)
+                                 check_same_thread=False, cached_statements=1024)
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open {self.path}: {_sqlite_reason(exc)}") from None
         try:
