@@ -172,7 +172,7 @@ def test_non_admin_identifier_gets_the_service_admin_code(any_api, name, body, c
     ("im_open_login_svc", 70403, 70402, 60003, False),
     ("openim", 90009, 90003, 90001, False),
     ("profile", 40004, 40001, 40001, True),
-    ("all_member_push", 60010, 60002, 60003, False),  # no package answers it: the gateway's
+    ("im_msg_audit_mgr", 60010, 60002, 60003, False),  # no package answers it: the gateway's
 ])
 def test_each_service_package_declares_its_spec(service, admin, param, bad_json, display):
     spec = services.spec(service)
