@@ -251,10 +251,21 @@ class _Failures:
 
 
 def _reporter(app: AppContext, failed: _Failures) -> Any:
+    tty = is_tty(sys.stderr)
+    shown = [False]
+
     def report(kind: str, text: str) -> None:
         if kind == "failed":
             failed.add(text)
+        elif kind == "progress":
+            if tty:  # one status line, redrawn
+                sys.stderr.write(f"\r{text}\x1b[K")
+                sys.stderr.flush()
+                shown[0] = True
         else:
+            if shown[0]:
+                sys.stderr.write("\r\x1b[K")
+                shown[0] = False
             app.log(f"timctl: {text}")
     return report
 

@@ -112,6 +112,7 @@ class Importer:
         self.lock = index.lock
         self.stopped = threading.Event()
         self._runners: set[Any] = set()
+        self._last_tick = 0.0
 
     def stop(self) -> None:
         """No further call is started; calls in flight finish (safe from a signal handler)."""
@@ -216,6 +217,7 @@ class Importer:
         ep = endpoints.get(endpoint)
         assert ep is not None, endpoint
         runner = BulkRunner(self.client, ep, build, concurrency=self.options.concurrency)
+        phase.resumed = self.index.done_count(table, column)
         self._runners.add(runner)
         marks: list[int] = []
 
@@ -228,6 +230,7 @@ class Importer:
                     phase.done += 1
                 else:
                     phase.existed += 1
+                self._tick(phase)
                 marks.append(item.line)
                 if len(marks) >= 1000:
                     self._mark(table, marks, column)
@@ -251,6 +254,14 @@ class Importer:
                 self.index.mark(table, lines, column)
             lines.clear()
 
+    def _tick(self, phase: Phase) -> None:
+        """Progress, at most 5 times a second."""
+        now = time.monotonic()
+        if now - self._last_tick >= 0.2:
+            self._last_tick = now
+            self.report("progress", f"{phase.phase}: {phase.done + phase.existed} done, "
+                                    f"{phase.failed} failed")
+
     def _failed(self, phase: Phase, status: str, code: int, info: str, item: Item) -> None:
         with self.lock:
             phase.records += 1
@@ -270,6 +281,7 @@ class Importer:
         from concurrent.futures import ThreadPoolExecutor
 
         phase = Phase(name, endpoint)
+        phase.resumed = self.index.done_count("members" if endpoint == MEMBERS else "gmsg")
         started = time.monotonic()
         if not groups or self.stopped.is_set():
             return phase
@@ -405,6 +417,7 @@ class Importer:
                 with self.lock:
                     phase.records += 1
                     phase.done += 1
+                    self._tick(phase)
         return True
 
     def _defer(self, gid: str, sent: int, phase: Phase, why: str) -> None:

@@ -211,6 +211,16 @@ class Index:
                 "SELECT DISTINCT grp FROM gmsg WHERE bad IS NULL AND grp NOT IN "
                 "(SELECT grp FROM gdone WHERE finished = 1) ORDER BY grp")]
 
+    def done_count(self, table: str, column: str = "done") -> int:
+        """Records an earlier run finished (group messages: of the groups it finished)."""
+        if table == "gmsg":
+            sql = ("SELECT COUNT(*) FROM gmsg WHERE bad IS NULL AND grp IN "
+                   "(SELECT grp FROM gdone WHERE finished = 1)")
+        else:
+            sql = f"SELECT COUNT(*) FROM {table} WHERE bad IS NULL AND {column} = 1"
+        with self.lock:
+            return int(self.db.execute(sql).fetchone()[0])
+
     def group_count(self, grp: str) -> int:
         with self.lock:
             return int(self.db.execute("SELECT COUNT(*) FROM gmsg WHERE bad IS NULL AND "
