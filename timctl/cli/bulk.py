@@ -103,6 +103,7 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
     runner = BulkRunner(client, ep, build, batch_size=opts.batch_size,
                         concurrency=opts.concurrency, checkpoint=checkpoint)
     out = _Rows(app, columns)
+    runner.on_settled = out.flush
     failures = _Failures(opts.failures, reader)
     progress = _Progress(runner.summary) if is_tty(sys.stderr) else None
 
@@ -177,9 +178,13 @@ class _Rows:
             self.rows.append(row)
         elif self.fmt == "jsonl":
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
-            sys.stdout.flush()
         else:
             self._csv_row(row)
+
+    def flush(self) -> None:
+        """Rows so far out to the reader (once per chunk)."""
+        if self.streamed:
+            sys.stdout.flush()
 
     def _csv_row(self, row: dict[str, Any]) -> None:
         import csv
@@ -189,13 +194,13 @@ class _Rows:
             self._csv = csv.writer(sys.stdout, lineterminator="\n")
             self._csv.writerow(fields)
         self._csv.writerow(["" if row.get(c) is None else row.get(c) for c in fields])
-        sys.stdout.flush()
 
     def finish(self) -> None:
         if not self.streamed:
             self.app.emit(self.rows, columns=self.columns)
         elif self.fmt == "csv" and self._csv is None:
             self._csv_row({})  # header only: no rows
+        self.flush()
 
 
 class _Failures:

@@ -201,6 +201,9 @@ class BulkRunner:
         # bodies of chunks waiting for a later round, by chunk index: sent again unchanged
         self._bodies: dict[int, dict[str, Any]] = {}
         self._deferred = 0  # chunks of this pass waiting for a later round
+        # called once a chunk's outcomes were all handed over (the CLI flushes its rows then,
+        # not after every row: a flush per row costs a syscall and a GIL handover each)
+        self.on_settled: Callable[[], None] | None = None
         self._calls_lock = threading.Lock()
         self._stop = threading.Event()
 
@@ -256,6 +259,8 @@ class BulkRunner:
         for outcome in outcomes:
             self.summary.count(outcome)
             on_outcome(outcome)
+        if self.on_settled is not None:
+            self.on_settled()
         return []
 
     def _run_pool(self, chunks: Iterable[Chunk], on_outcome: Callable[[Outcome], None],

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 DECREASE = 0.5  # share kept after a throttle answer
 FLOOR = 1 / 32  # the share never drops below this
-RECOVERY = 10.0  # seconds for the share to climb from 0 to 1 (additive increase)
+RECOVERY = 3.0  # seconds for the share to climb from 0 to 1 (additive increase)
 BUSY_WEIGHT = 0.25  # weight of the newest observation in the moving average of busy time
 HEADROOM_IN_FLIGHT = 1.25  # calls in flight beyond rate x busy time, against jitter
 
