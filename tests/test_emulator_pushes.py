@@ -53,8 +53,8 @@ def test_scheduled_tasks_are_listed_with_their_status(run) -> None:  # type: ign
                     "OfflinePushInfo": {"Title": "Monday", "Desc": "release"}}})
     r = run("emulator", "pushes", "--scheduled", "-o", "json")
     assert r.code == 0, r.err
-    assert [(s["TaskID"], s["SchedAt"], s["Status"], s["Title"]) for s in r.json()] == [
-        (doc["TaskID"], at, "pending", "Monday")]
+    assert [(s["TaskID"], s["SchedAt"], s["Status"], s["Title"], s["Recipients"])
+            for s in r.json()] == [(doc["TaskID"], at, "pending", "Monday", ["ann", "bob"])]
     assert run("emulator", "pushes", "-o", "json").json() == []
     assert run("emulator", "pushes", "--scheduled", "--task", "x").code == 2
 

@@ -133,13 +133,17 @@ def test_scheduled_task_runs_when_its_time_has_come(api, people, clock):
             info["DispatchSuccess"], info["PushTaskID"]) == (
         "Tag", at, "pending", "Release", "v2 is out", 0, "")
     assert tasks(api)["Tasks"] == []
+    assert tasks(api)["Scheduled"][0]["Recipients"] == ["ann", "bob"]  # if it ran now
     clock.advance(1800)
     api.ok(f"{T}/add_tag", {"UserTags": [{"To_Account": "cat", "Tags": ["beta"]}]})
+    assert tasks(api)["Scheduled"][0]["Recipients"] == ["ann", "bob", "cat"]
     clock.advance(1800)  # SchedAt reached: the next call runs it
     info = api.ok(f"{T}/get_sched_task", {"Sdkappid": api.info.sdkappid,
                                           "TaskID": task_id})["TaskInfo"]
     assert (info["Status"], info["DispatchSuccess"]) == ("success", 1)
-    (push,) = tasks(api)["Tasks"]
+    doc = tasks(api)
+    (push,) = doc["Tasks"]
+    assert doc["Scheduled"][0]["Recipients"] == ["ann", "bob", "cat"]  # whom it reached
     assert push["TaskId"] == info["PushTaskID"]
     assert (push["SchedTaskID"], push["Recipients"]) == (task_id, ["ann", "bob", "cat"])
     assert push["CreatedAt"] == calendar.timegm(time.strptime(at, "%Y-%m-%d %H:%M:%S"))
@@ -153,7 +157,8 @@ def test_control_route_runs_due_tasks_and_user_tasks_push_to_a_list(api, people,
     task_id = _sched(api, "User", utc(clock.now + 60), {
         "From_Account": "administrator", "To_Account": ["cat", "ghost"],
         "OfflinePushInfo": NOTE})["TaskID"]
-    assert tasks(api)["Scheduled"][0]["Status"] == "pending"
+    (pending,) = tasks(api)["Scheduled"]
+    assert (pending["Status"], pending["Recipients"]) == ("pending", ["cat"])
     clock.advance(61)
     doc = tasks(api)
     assert doc["Scheduled"][0]["Status"] == "success"

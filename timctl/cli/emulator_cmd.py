@@ -414,14 +414,15 @@ def pushes(app: AppContext, task_id: str | None, scheduled: bool, sdkappid: int 
     \b
     timctl emulator pushes                      # one row per task; JSON lists Recipients
     timctl emulator pushes --task 1400000000_144115212910000001_1763795000_7 -o csv
-    timctl emulator pushes --scheduled
+    timctl emulator pushes --scheduled          # Count: whom it would reach if run now
     """
     if task_id is not None and scheduled:
         raise UsageError("--task and --scheduled cannot be combined")
     doc = _read_pushes(db, sdkappid, task_id)
-    if scheduled:
-        app.emit(doc["Scheduled"], columns=["TaskID", "Type", "SchedAt", "Status", "Title",
-                                            "PushTaskID", "DispatchErr"])
+    if scheduled:  # Recipients: whom it reached, or (pending) would reach if run now
+        app.emit([{**s, "Count": len(s["Recipients"])} for s in doc["Scheduled"]],
+                 columns=["TaskID", "Type", "SchedAt", "Status", "Count", "Title",
+                          "PushTaskID", "DispatchErr"])
         return
     if task_id is not None:
         (task,) = doc["Tasks"]
