@@ -129,3 +129,15 @@ def test_deleting_an_account_removes_its_tags_and_attrs(api, emu, info, users):
 def test_non_admin_and_bad_json(api, users):
     assert api.code(f"{A}/im_get_tag", {"To_Account": ["u3"]}, identifier="u3") == 90009
     assert api.code(f"{T}/get_tag", "{nope", ) == 90001
+
+
+def test_an_app_holds_at_most_1000_distinct_tags(api, faults):
+    faults.rate_limit = False
+    many = [{"To_Account": f"u{i}", "Tags": [f"t{i}-{j}" for j in range(10)]}
+            for i in range(100)]
+    api.ok(f"{T}/add_tag", {"UserTags": many})  # 1000 distinct tags
+    assert api.code(f"{T}/add_tag", {"UserTags": [{"To_Account": "u0",
+                                                   "Tags": ["one-more"]}]}) == 90032
+    api.ok(f"{T}/add_tag", {"UserTags": [{"To_Account": "u1", "Tags": ["t0-0"]}]})  # known tag
+    api.ok(f"{A}/im_remove_all_tags", {"To_Account": ["u0"]})
+    api.ok(f"{T}/add_tag", {"UserTags": [{"To_Account": "u0", "Tags": ["one-more"]}]})
