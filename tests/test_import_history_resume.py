@@ -106,3 +106,27 @@ def test_killed_import_rerun_matches_one_clean_run(run: Run, serve_app: Any, tmp
     phases = {p["Phase"]: p for p in r.json()}
     assert sum(p["Failed"] + p["Unknown"] + p["Deferred"] for p in phases.values()) == 0
     assert snapshot(run, "victim") == snapshot(run, "clean")
+
+
+def test_lost_answers_end_in_the_clean_store_without_duplicates(run: Run, serve_app: Any,
+                                                                tmp_path: Path) -> None:
+    """30 % of calls are committed and then left unanswered: group imports reconcile from
+    the group's newest message within the run; what stays unknown (import_group is never
+    re-sent blindly) is settled by running again."""
+    from timctl.emulator.faults import Faults
+
+    data = history_file(tmp_path / "h.jsonl")
+    clean = serve_app("clean", 1400000013)
+    assert run("-p", clean.name, "import-history", "run", str(data)).code == 0
+    lossy = serve_app("lossy", 1400000014,
+                      faults=Faults(lose_response_rate=0.3, seed=5, rate_limit=False))
+    codes = []
+    for _ in range(4):
+        r = run("-p", lossy.name, "--max-attempts", "10", "import-history", "run", str(data),
+                "-o", "json")
+        codes.append(r.code)
+        if r.code == 0:
+            break
+    assert codes[-1] == 0, r.err
+    lossy.app.faults.lose_response_rate = 0.0
+    assert snapshot(run, lossy.name) == snapshot(run, clean.name)

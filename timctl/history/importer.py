@@ -362,7 +362,7 @@ class Importer:
                 break
             if self.stopped.is_set():
                 return
-            if not self._send_group_chunk(gid, chunk, phase):
+            if not self._send_reconciled(gid, chunk, sent, phase):
                 self._defer(gid, sent + len(chunk), phase, "")
                 return
             sent += len(chunk)
@@ -385,8 +385,34 @@ class Importer:
             return 0 if pos is None else pos + 1
         return 0
 
-    def _send_group_chunk(self, gid: str, chunk: list[Item], phase: Phase) -> bool:
-        """Send one chunk; False when the group must stop (the outcome is not per message)."""
+    def _send_reconciled(self, gid: str, chunk: list[Item], sent: int, phase: Phase) -> bool:
+        """Send a chunk; when its answer is lost, read the group's newest message to learn
+        what landed and send the rest once more. False: the group stops here."""
+        outcome = self._send_group_chunk(gid, chunk, phase, final=False)
+        if outcome != "unknown":
+            return outcome == "sent"
+        try:
+            now_at = self._resume_point(gid)
+        except (ApiError, NetworkError, OutcomeUnknown):
+            now_at = -1
+        with self.lock:
+            phase.calls += 1
+        landed = now_at - sent
+        if not 0 <= landed <= len(chunk):  # the group moved in a way this run cannot explain
+            for item in chunk:
+                self._failed(phase, "unknown", -1, "the answer was lost and the group's "
+                             "newest message does not tell what landed", item)
+            return False
+        with self.lock:
+            phase.records += landed
+            phase.done += landed
+        rest = chunk[landed:]
+        return not rest or self._send_group_chunk(gid, rest, phase, final=True) == "sent"
+
+    def _send_group_chunk(self, gid: str, chunk: list[Item], phase: Phase, *,
+                          final: bool) -> str:
+        """Send one chunk: "sent" (per-message outcomes reported), "stop" (the call failed as
+        a whole: reported) or, unless `final`, "unknown" (no answer: nothing reported)."""
         with self.lock:
             phase.calls += 1
         body = self._group_msgs_body(gid, chunk)
@@ -398,16 +424,14 @@ class Importer:
             if "ImportMsgResult" not in exc.response:
                 for item in chunk:
                     self._failed(phase, "failed", exc.code, exc.meaning or exc.info, item)
-                return False  # the whole call failed: the group stops here
+                return "stop"  # the whole call failed: the group stops here
             resp = exc.response
-        except OutcomeUnknown as exc:
+        except (OutcomeUnknown, NetworkError) as exc:
+            if not final:
+                return "unknown"
             for item in chunk:
                 self._failed(phase, "unknown", -1, str(exc), item)
-            return False
-        except NetworkError as exc:
-            for item in chunk:
-                self._failed(phase, "failed", -1, str(exc), item)
-            return False
+            return "stop"
         results = resp.get("ImportMsgResult") or []
         for i, item in enumerate(chunk):  # results are positional (1047/34968)
             code = results[i].get("Result", 0) if i < len(results) else 0
@@ -418,7 +442,7 @@ class Importer:
                     phase.records += 1
                     phase.done += 1
                     self._tick(phase)
-        return True
+        return "sent"
 
     def _defer(self, gid: str, sent: int, phase: Phase, why: str) -> None:
         with self.lock:
