@@ -169,6 +169,7 @@ def test_daily_quota(api, people, clock, faults, emu, info):
     ({"TagsAnd": ["a", ""]}, 90040),
     ({"AttrsAnd": {"unnamed": "x"}}, 90033),
     ({"TagsAnd": []}, 90001),
+    ({"TagOr": ["beta"]}, 90001),  # misspelt: refused, never "everyone"
     ("beta", 90001),
 ])
 @pytest.mark.parametrize("service", [A, T])

@@ -5,9 +5,9 @@ Documented: TagsAnd/TagsOr (<= 10 tags each: 90032; a tag <= 50 bytes: 90020; an
 90040; a tag in both: 90022) may be combined, as may AttrsAnd/AttrsOr (keys are attribute
 names set by im_set_attr_name; an unknown one is 90033), but tags and attributes may not
 (90039); no Condition pushes to everyone; only imported accounts receive (1047/37165).
-Inferred: an empty tag list or attribute object is a malformed Condition (90001), not
-"everyone"; TagsAnd and TagsOr given together select users satisfying both, likewise for
-attributes.
+Inferred: an empty tag list or attribute object, or an unknown key (TagOr), is a malformed
+Condition (90001), not "everyone"; TagsAnd and TagsOr given together select users
+satisfying both, likewise for attributes.
 """
 
 from __future__ import annotations
@@ -74,6 +74,10 @@ def parse(ctx: Context, raw: Any) -> Condition:
         return Condition()
     if not isinstance(raw, dict):
         raise ApiFail(90001, "Condition must be an object (TagsAnd/TagsOr or AttrsAnd/AttrsOr)")
+    unknown = sorted(set(raw) - set(TAG_KEYS) - set(ATTR_KEYS))
+    if unknown:  # a misspelt key must not widen the push to everyone
+        raise ApiFail(90001, f"Condition: unknown key {unknown[0]!r} (TagsAnd, TagsOr,"
+                             " AttrsAnd, AttrsOr)")
     has_tags = any(k in raw for k in TAG_KEYS)
     has_attrs = any(k in raw for k in ATTR_KEYS)
     if has_tags and has_attrs:
