@@ -222,3 +222,16 @@ def test_importmsg_refusals(api, clock, change, code):
     body = {k: v for k, v in {**_c2c(clock), **change}.items() if v is not None}
     assert api.code("openim/importmsg", body) == code
     assert _roam(api, clock) == []
+
+
+def test_group_import_over_http(http_api, clock):
+    http_api.import_users("alice", "bob")
+    created = int(clock.now) - DAY
+    gid = http_api.ok(G + "import_group", {"Type": "ChatRoom", "Name": "m", "GroupId": "m-1",
+                                           "Owner_Account": "alice",
+                                           "CreateTime": created})["GroupId"]
+    doc = http_api.ok(IMPORT, {"GroupId": gid, "RecentContactFlag": 1, "MsgList": [
+        _msg("bob", created + 1, "x"), _msg("alice", created + 2, "y")]})
+    assert [r["MsgSeq"] for r in doc["ImportMsgResult"]] == [1, 2]
+    assert [(m["From_Account"], m["MsgTimeStamp"]) for m in _history(http_api, gid)] == [
+        ("bob", created + 1), ("alice", created + 2)]
