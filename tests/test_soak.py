@@ -265,3 +265,32 @@ def test_throttle_answers_never_spend_attempts(soak: Any, run: Any,
     assert r.code == 0, r.err
     assert {row["Status"] for row in jsonl(r.out)} == {"imported"}
     assert accounts(soak, "th") == ids
+
+
+# ------------------------------------------------------------------ history import
+
+
+def test_history_import_through_faults_matches_one_clean_run(serve_app: Any, run: Any,
+                                                             tmp_path: Path) -> None:
+    """import-history under the same faults, with default attempts: what a run leaves
+    unknown (import_group and import_group_msg are never re-sent blindly) the next run of
+    the same command settles; the store then equals one clean import, nothing twice."""
+    from tests.test_import_history_resume import history_file, snapshot
+    from timctl.emulator.faults import Faults
+
+    data = history_file(tmp_path / "h.jsonl")
+    clean = serve_app("hclean", 1400000096, faults=Faults(rate_limit=False))
+    assert run("-p", "hclean", "import-history", "run", str(data)).code == 0
+    noisy = serve_app("hnoisy", 1400000097, faults=Faults(rate_limit=False, **FAULTS))
+    codes = []
+    for _ in range(5):
+        r = run("-p", "hnoisy", "import-history", "run", str(data), "-o", "json")
+        codes.append(r.code)
+        if r.code == 0:
+            break
+    assert codes[-1] == 0, (codes, r.err)
+    noisy.app.faults.clear()
+    assert snapshot(run, "hnoisy") == snapshot(run, "hclean")
+    for table in ("c2c_msgs", "group_msgs", "group_members", "accounts"):
+        sql = f"SELECT COUNT(*) FROM {table}"  # noqa: S608 - fixed table names
+        assert rows(noisy.db, sql) == rows(clean.db, sql), table
