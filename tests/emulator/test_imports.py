@@ -235,3 +235,22 @@ def test_group_import_over_http(http_api, clock):
     assert [r["MsgSeq"] for r in doc["ImportMsgResult"]] == [1, 2]
     assert [(m["From_Account"], m["MsgTimeStamp"]) for m in _history(http_api, gid)] == [
         ("bob", created + 1), ("alice", created + 2)]
+
+
+def test_topic_import_has_its_own_seqs(api, clock):
+    api.import_users("alice", "bob")
+    created = int(clock.now) - DAY
+    club = api.ok(G + "import_group", {"Type": "Community", "Name": "c", "GroupId": "@TGS#_c",
+                                       "Owner_Account": "alice", "SupportTopic": 1,
+                                       "CreateTime": created})["GroupId"]
+    topic = api.ok("million_group_open_http_svc/create_topic",
+                   {"GroupId": club, "TopicName": "t"})["TopicId"]
+    # the community's creation is the floor, not the topic's (created just now)
+    doc = api.ok(IMPORT, {"GroupId": club, "TopicId": topic, "MsgList": [
+        _msg("bob", created + 5, "in topic"), _msg("bob", created, "too early")]})
+    assert [(r["MsgSeq"], r["Result"]) for r in doc["ImportMsgResult"]] == [(1, 0), (0, 10004)]
+    got = api.ok(GET, {"GroupId": club, "TopicId": topic, "ReqMsgNumber": 20})["RspMsgList"]
+    assert [(m["MsgSeq"], m["MsgTimeStamp"]) for m in got] == [(1, created + 5)]
+    assert _history(api, club) == []  # the community's own history is untouched
+    assert api.code(IMPORT, {"GroupId": club, "TopicId": club + "@TOPIC#_nope",
+                             "MsgList": [_msg("bob", created + 6, "x")]}) == 10010

@@ -21,6 +21,9 @@ nothing. Senders need not be members (the page's order imports messages before m
 must be accounts (10019, as for sends). Malformed messages (no From_Account, SendTime or
 MsgBody, another element type) fail the whole call with 10004.
 The emulator keeps no conversation lists: RecentContactFlag is checked, then has no effect.
+TopicId imports into a community topic (its own MsgSeqs; the floor is the community's
+creation, as the page says, not the topic's; see conversation.py for 11000/10010); members'
+read positions are kept per group, so a topic import leaves them alone.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from timctl.emulator.services import Context, handler, is_int, is_user_id
 from timctl.emulator.services.c2c_messages import body as bodies
 from timctl.emulator.services.c2c_messages.queries import body_crc
 from timctl.emulator.services.group_messages import queries as store
+from timctl.emulator.services.group_messages.conversation import Conversation, conversation
 from timctl.emulator.services.groups import common
 from timctl.emulator.services.groups import queries as groups
 
@@ -69,24 +73,23 @@ def _messages(ctx: Context, body: dict[str, Any]) -> list[dict[str, Any]]:
     return items
 
 
-def latest_time(ctx: Context, group_id: str) -> int:
-    """The time of the group's latest message or tip (0 without any)."""
+def latest_time(ctx: Context, conv: Conversation) -> int:
+    """The time of the conversation's latest message or tip (0 without any)."""
     row = ctx.db.execute("SELECT MAX(msg_time) FROM group_msgs WHERE sdkappid = ?"
-                         " AND group_id = ?", (ctx.sdkappid, group_id)).fetchone()
-    tips = [int(t["time"]) for t in groups.history(ctx.db, ctx.sdkappid, group_id)]
+                         " AND group_id = ?", (ctx.sdkappid, conv.key)).fetchone()
+    tips = [] if conv.topic else [
+        int(t["time"]) for t in groups.history(ctx.db, ctx.sdkappid, conv.group.group_id)]
     return max([int(row[0] or 0), *tips])
 
 
 @handler("group_open_http_svc/import_group_msg")
 def import_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    group = common.target(ctx, body, refuse=("AVChatRoom",), what="importing messages")
-    if body.get("TopicId"):
-        raise ctx.bad_param("TopicId: topic messages are not implemented by this emulator")
+    conv = conversation(ctx, body, refuse=("AVChatRoom",), what="importing messages")
     common.flag(ctx, body, "RecentContactFlag")  # no conversation lists here: no effect
     items = _messages(ctx, body)
     common.must_exist(ctx, list(dict.fromkeys(m["From_Account"] for m in items)))
-    created = int(group.created_at)
-    floor = latest_time(ctx, group.group_id)
+    created = int(conv.group.created_at)  # the page names the group's creation, not a topic's
+    floor = latest_time(ctx, conv)
     results: list[dict[str, Any]] = []
     imported = False
     for item in items:
@@ -96,7 +99,7 @@ def import_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
             dup = ctx.db.execute(
                 "SELECT msg_seq, msg_time FROM group_msgs WHERE sdkappid = ? AND group_id = ?"
                 " AND msg_random = ? AND sent_at > ? ORDER BY msg_seq LIMIT 1",
-                (ctx.sdkappid, group.group_id, random, ctx.now - store.DEDUP_SECONDS),
+                (ctx.sdkappid, conv.key, random, ctx.now - store.DEDUP_SECONDS),
             ).fetchone()
             if dup is not None:  # the first copy stands
                 results.append({"MsgSeq": int(dup[0]), "MsgTime": int(dup[1]), "Result": 0})
@@ -107,17 +110,17 @@ def import_group_msg(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         if not (created < send_time < ctx.now and floor <= send_time):
             results.append({"MsgSeq": 0, "MsgTime": send_time, "Result": BAD_TIME})
             continue
-        seq = store.insert(ctx.db, ctx.sdkappid, group.group_id, from_id=item["From_Account"],
+        seq = store.insert(ctx.db, ctx.sdkappid, conv.key, from_id=item["From_Account"],
                            random=_random.randint(1, U32_MAX) if random is None else random,
-                           msg_time=send_time,
-                           body=item["MsgBody"], cloud_data=None,
+                           msg_time=send_time, body=item["MsgBody"], cloud_data=None,
                            priority=store.PRIORITIES["Normal"], at_info=[],
-                           crc=body_crc(item["MsgBody"]), now=ctx.now)
+                           crc=body_crc(item["MsgBody"]), now=ctx.now,
+                           seq=conv.next_seq(ctx))
         floor = send_time  # the next one must not be older
         imported = True
         results.append({"MsgSeq": seq, "MsgTime": send_time, "Result": 0})
-    if imported:
-        _settle(ctx, group.group_id)
+    if imported and conv.topic is None:  # read positions are kept per group, not per topic
+        _settle(ctx, conv.group.group_id)
     return {"ImportMsgResult": results}
 
 
