@@ -103,9 +103,15 @@ def test_same_msg_random_is_the_same_task(api, people, clock, faults):
     clock.advance(6 * 86400)
     assert api.ok(f"{A}/im_push", body)["TaskId"] == first
     assert len(tasks(api)) == 1
+    cond = {**body, "Condition": {"AttrsAnd": {"city": "Shenzhen"}}, "MsgRandom": 4242}
+    clock.advance(2)
+    attr_task = api.ok(f"{A}/im_push", cond)["TaskId"]
+    api.ok(f"{A}/im_set_attr_name", {"AttrNames": {"0": "town"}})  # "city" is gone now
+    assert api.ok(f"{A}/im_push", cond)["TaskId"] == attr_task  # a retry still answers it
+    assert len(tasks(api)) == 2
     clock.advance(86400 + 1)  # past 7 days: a new task
     assert api.ok(f"{A}/im_push", body)["TaskId"] != first
-    assert len(tasks(api)) == 2
+    assert len(tasks(api)) == 3
 
 
 def test_a_lost_answer_retried_with_its_msg_random_makes_one_push(http_api, people, clock,

@@ -57,22 +57,28 @@ def _from_account(body: dict[str, Any], required: bool) -> str | None:
     return str(sender)
 
 
+def _repeat(ctx: Context, api: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer of a repeat: the same MsgRandom within 7 days is the same push task, even
+    if what it refers to changed since (a renamed attribute, the day's quota used up)."""
+    same = pushing.repeat(ctx, api, msg_random(body))
+    return None if same is None else {"TaskId": same}
+
+
 def push_task(ctx: Context, api: str, body: dict[str, Any], cond: Condition,
               sender: str | None) -> dict[str, Any]:
-    """Dedup, rate and quota, then the task: the shared tail of both push APIs."""
-    random = msg_random(body)
-    same = pushing.repeat(ctx, api, random)
-    if same is not None:  # the same push task: a retry after a lost answer
-        return {"TaskId": same}
+    """Rate and quota, then the task: the shared tail of both push APIs."""
     pushing.check_rate(ctx, api)
-    return {"TaskId": pushing.create(ctx, api, body, msg_random=random, cond=cond,
+    return {"TaskId": pushing.create(ctx, api, body, msg_random=msg_random(body), cond=cond,
                                      from_account=sender)}
 
 
 @handler("all_member_push/im_push")
 @due_first
 def im_push(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    msg_random(body)
+    api = "all_member_push/im_push"
+    same = _repeat(ctx, api, body)
+    if same is not None:  # a retry after a lost answer
+        return same
     check_msg_body(body, required=True)
     life = body.get("MsgLifeTime", 0)
     if not is_int(life) or not 0 <= life <= MSG_LIFETIME_MAX:
@@ -80,7 +86,7 @@ def im_push(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     sender = _from_account(body, required=False)
     _offline_push_info(body)
     cond = parse(ctx, body.get("Condition"))
-    return push_task(ctx, "all_member_push/im_push", body, cond, sender)
+    return push_task(ctx, api, body, cond, sender)
 
 
 def check_timpush(ctx: Context, body: dict[str, Any]) -> tuple[Condition, str | None]:
@@ -102,6 +108,9 @@ def check_timpush(ctx: Context, body: dict[str, Any]) -> tuple[Condition, str | 
 @handler("timpush/push")
 @due_first
 def timpush_push(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
-    msg_random(body)
+    api = "timpush/push"
+    same = _repeat(ctx, api, body)
+    if same is not None:
+        return same
     cond, sender = check_timpush(ctx, body)
-    return push_task(ctx, "timpush/push", body, cond, sender)
+    return push_task(ctx, api, body, cond, sender)
