@@ -16,6 +16,7 @@ record lines ("failed", the raw line) for the caller to print or write.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -179,7 +180,7 @@ class Importer:
             out["members"] = self.client.preview(MEMBERS, _members_body([member]))
         gid = next(iter(self.index.group_ids()), None)
         if gid is not None:
-            msgs = list(self._group_items(gid, 0))[:GROUP_MSG_MAX]
+            msgs = list(itertools.islice(self._group_items(gid, 0), GROUP_MSG_MAX))
             out["group_msgs"] = self.client.preview(GROUP_MSGS, self._group_msgs_body(
                 gid, msgs))
         unread = next(self._items("members", self.index.unread(), "user"), None)
