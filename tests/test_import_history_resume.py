@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 Run = Callable[..., Any]
-GROUPS, PER_GROUP, PAIRS, PER_PAIR = 3, 17, 4, 6
+GROUPS, PER_GROUP, PAIRS, PER_PAIR = 2, 15, 3, 5
 
 
 def history_file(path: Path) -> Path:
