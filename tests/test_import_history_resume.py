@@ -65,8 +65,8 @@ class KillAt:
     """WSGI wrapper: on the n-th call to `path` the request is processed (committed), then
     the importing process is killed before it hears the answer."""
 
-    def __init__(self, app: Any, path: str, n: int) -> None:
-        self.app, self.path, self.n = app, path, n
+    def __init__(self, app: Any, path: str, n: int, sig: int = signal.SIGKILL) -> None:
+        self.app, self.path, self.n, self.sig = app, path, n, sig
         self.seen = 0
         self.pid: int | None = None
 
@@ -75,16 +75,17 @@ class KillAt:
         if environ.get("PATH_INFO", "").endswith(self.path):
             self.seen += 1
             if self.seen == self.n and self.pid is not None:
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self.pid, self.sig)
         return iter(body)
 
 
-@pytest.mark.parametrize("path,n,checkpoint", [
-    ("import_group_msg", 4, True), ("import_group_msg", 5, False), ("importmsg", 9, True),
-    ("import_group_member", 2, False)])
+@pytest.mark.parametrize("path,n,checkpoint,sig", [
+    ("import_group_msg", 4, True, signal.SIGKILL), ("import_group_msg", 5, False, signal.SIGKILL),
+    ("importmsg", 9, True, signal.SIGKILL), ("import_group_member", 2, False, signal.SIGKILL),
+    ("importmsg", 5, True, signal.SIGINT)])  # Ctrl-C: stops after the calls in flight
 def test_killed_import_rerun_matches_one_clean_run(run: Run, serve_app: Any, tmp_path: Path,
-                                                   path: str, n: int,
-                                                   checkpoint: bool) -> None:
+                                                   path: str, n: int, checkpoint: bool,
+                                                   sig: int) -> None:
     data = history_file(tmp_path / "h.jsonl")
     clean = serve_app("clean", 1400000011)
     r = run("-p", clean.name, "import-history", "run", str(data))
@@ -92,14 +93,18 @@ def test_killed_import_rerun_matches_one_clean_run(run: Run, serve_app: Any, tmp
 
     killer: list[KillAt] = []
     victim = serve_app("victim", 1400000012,
-                       wrap=lambda app: killer.append(KillAt(app, path, n)) or killer[0])
+                       wrap=lambda app: killer.append(KillAt(app, path, n, sig)) or killer[0])
     ckpt = ["--checkpoint", str(tmp_path / "ckpt.db")] if checkpoint else []
     args = [sys.executable, "-m", "timctl", "-p", victim.name, "import-history", "run",
             str(data), "--group-workers", "2", *ckpt]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     killer[0].pid = proc.pid
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, err.decode()  # killed part-way
+    if sig == signal.SIGKILL:
+        assert proc.returncode == -signal.SIGKILL, err.decode()  # killed part-way
+    else:
+        assert proc.returncode == 130, err.decode()
+        assert b"interrupted; resume with --checkpoint" in err
 
     r = run("-p", victim.name, "import-history", "run", str(data), *ckpt, "-o", "json")
     assert r.code == 0, r.err
