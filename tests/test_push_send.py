@@ -184,6 +184,10 @@ def test_the_same_idempotency_key_twice_is_one_push(run: Any, emu: Any) -> None:
     again = task_of(send(run, emu, *key))
     assert again == first
     assert [t["TaskId"] for t in pushes(emu)] == [first]
+    r = run("-o", "json", "emulator", "pushes", "--db", str(emu.db))  # the same, by the CLI
+    assert r.code == 0, r.err
+    assert [(t["TaskId"], sorted(t["Recipients"])) for t in json.loads(r.out)] == [
+        (first, ["ann", "bob", "eve"])]
 
 
 def test_a_second_push_within_one_second_is_refused_clearly(run: Any, emu: Any) -> None:
