@@ -5,9 +5,10 @@ Two REST services push to every user or to a tag/attribute audience: the all-mem
 1047/60561-60571, 67553, 67824, 71893-71895; scheduled tasks 269/130277-130281).
 `--service` picks the one called (the emulator treats them as two APIs of one store of
 tags and attributes, as timpush's pages describe the same rules); all_member_push is the
-default: its page (1047/37166, 269/45934) documents MsgRandom as the push task's identity for
-7 days ("the same MsgRandom is the same task: retry with it"), which is what makes a retried
-cron run safe, and it needs no push plugin. Revoke, reports, batch and scheduled pushes
+default: its Chinese page (269/45934; the English 1047/37166 only says "dedups within a
+second") documents MsgRandom as the push task's identity for 7 days ("the same MsgRandom is
+the same task: retry with it"), which is what makes a retried cron run safe, and it needs
+no push plugin. Revoke, reports, batch and scheduled pushes
 exist only on timpush.
 
 The group is push.py; the commands live in push_send.py, push_audience.py, push_timpush.py
