@@ -44,7 +44,9 @@ def _need(value: str | None, flag: str) -> str:
 @dry_run_option
 @pass_app
 def read(app: AppContext, user: str, peer: str) -> None:
-    """Mark a one-to-one conversation read for --user (admin_set_msg_read).
+    """Mark a one-to-one conversation read for --user (admin_set_msg_read). This moves the
+    unread count; per-message read receipts (IsPeerRead, group read counts) are
+    `messages read-receipt`.
 
     \b
     timctl messages read --user alice --peer bob
