@@ -25,7 +25,10 @@ DECREASE = 0.5  # share kept after a throttle answer
 FLOOR = 1 / 32  # the share never drops below this
 RECOVERY = 3.0  # seconds for the share to climb from 0 to 1 (additive increase)
 BUSY_WEIGHT = 0.25  # weight of the newest observation in the moving average of busy time
-HEADROOM_IN_FLIGHT = 1.25  # calls in flight beyond rate x busy time, against jitter
+# Calls in flight: rate x busy time x this, plus SPARE_IN_FLIGHT, so that a late worker or a
+# main thread busy printing rows does not leave the pace's slots unused.
+HEADROOM_IN_FLIGHT = 1.5
+SPARE_IN_FLIGHT = 2
 
 
 @dataclass
@@ -108,4 +111,4 @@ class RateLimiter:
             if pace is None or pace.busy is None or rate <= 0:
                 return None
             calls_per_second = rate * self._share(pace, self._clock()) / max(cost, 1.0)
-        return max(1, math.ceil(calls_per_second * pace.busy * HEADROOM_IN_FLIGHT) + 1)
+        return math.ceil(calls_per_second * pace.busy * HEADROOM_IN_FLIGHT) + SPARE_IN_FLIGHT
