@@ -170,6 +170,7 @@ class Importer:
 
     def first_requests(self) -> dict[str, Any]:
         """The first request of every phase, for --dry-run."""
+        self.index.fold_marks()
         out: dict[str, Any] = {}
         for phase, endpoint, items, build in self.plan():
             first = next(items, None)
@@ -191,6 +192,7 @@ class Importer:
     # ------------------------------------------------------------------ the run
 
     def run(self) -> list[Phase]:
+        self.index.fold_marks()
         phases: list[Phase] = []
         plan = self.plan()
         for name, endpoint, items, build in plan[:-1]:  # users, profiles, groups

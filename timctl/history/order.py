@@ -36,6 +36,10 @@ CREATE TABLE IF NOT EXISTS c2c (line INTEGER PRIMARY KEY, conv TEXT, time INTEGE
 CREATE TABLE IF NOT EXISTS gmsg (line INTEGER PRIMARY KEY, grp TEXT, frm TEXT, time INTEGER,
     seq INTEGER, random INTEGER, chash INTEGER, raw TEXT, bad TEXT);
 CREATE TABLE IF NOT EXISTS gdone (grp TEXT PRIMARY KEY, last_line INTEGER, finished INTEGER);
+-- progress of the running import, appended (an UPDATE per record would rewrite pages all
+-- over the big tables, and a WAL cannot be checkpointed under the streaming reads);
+-- folded into the tables' done columns when the next run starts
+CREATE TABLE IF NOT EXISTS marks (tbl TEXT, col TEXT, line INTEGER);
 """
 INDEXES = """
 CREATE INDEX IF NOT EXISTS users_id ON users (id, line);
@@ -273,8 +277,22 @@ class Index:
     def mark(self, table: str, lines: Iterable[int], column: str = "done") -> None:
         with self.lock:
             self.db.execute("BEGIN")
-            self.db.executemany(f"UPDATE {table} SET {column} = 1 WHERE line = ?",
-                                ((n,) for n in lines))
+            self.db.executemany("INSERT INTO marks VALUES (?, ?, ?)",
+                                ((table, column, n) for n in lines))
+            self.db.execute("COMMIT")
+
+    def fold_marks(self) -> None:
+        """What an earlier run finished, into the done columns (before any read)."""
+        with self.lock:
+            kinds = self.db.execute("SELECT DISTINCT tbl, col FROM marks").fetchall()
+            self.db.execute("BEGIN")
+            for table, column in kinds:
+                if table in TABLES.values() and column in ("done", "profile_done",
+                                                           "unread_done"):
+                    self.db.execute(f"UPDATE {table} SET {column} = 1 WHERE line IN "
+                                    "(SELECT line FROM marks WHERE tbl = ? AND col = ?)",
+                                    (table, column))
+            self.db.execute("DELETE FROM marks")
             self.db.execute("COMMIT")
 
     def group_finished(self, grp: str) -> None:
