@@ -20,85 +20,36 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from timctl import exit_codes
 from timctl.errors import ApiError, NetworkError, OutcomeUnknown
+from timctl.history.bodies import (
+    C2C,
+    GROUP,
+    GROUP_MSG_MAX,
+    GROUP_MSGS,
+    GROUP_TAKEN,
+    HISTORY,
+    MEMBERS,
+    PORTRAIT,
+    UNREAD,
+    USERS,
+    Item,
+    Options,
+    Phase,
+    c2c_body,
+    group_body,
+    group_msgs_body,
+    members_body,
+    portrait_body,
+    unread_body,
+    users_body,
+)
 from timctl.history.order import Index
-from timctl.history.records import message_body, parse_line
+from timctl.history.records import parse_line
 
-USERS, PORTRAIT = "im_open_login_svc/multiaccount_import", "profile/portrait_set"
-GROUP, MEMBERS = "group_open_http_svc/import_group", "group_open_http_svc/import_group_member"
-C2C, GROUP_MSGS = "openim/importmsg", "group_open_http_svc/import_group_msg"
-UNREAD = "group_open_http_svc/set_unread_msg_num"
-GROUP_MSG_MAX = 7  # import_group_msg MsgList (1047/34968)
-# import_group: the GroupId is taken (10021 by another owner, 10025 by the same one,
-# 1047/34895 codes): the group is already there, so a re-run goes on to its members
-GROUP_TAKEN = (10021, 10025)
-HISTORY = "group_open_http_svc/group_msg_get_simple"  # a group's newest messages
-SYNC_HISTORY, SYNC_UNREAD = 2, 5  # importmsg SyncFromOldSystem (1047/35014)
 Report = Callable[[str, str], None]
-
-
-@dataclass
-class Options:
-    concurrency: int | None = None  # calls in flight per phase (None: the runner decides)
-    group_workers: int = 8  # groups whose messages are imported at the same time
-    sync: int | None = None  # SyncFromOldSystem for every c2c message; None: per record
-    recent_contact: bool = False  # import_group_msg RecentContactFlag 1
-    portrait_set: bool = True  # also set nick/face_url with portrait_set
-
-
-@dataclass
-class Phase:
-    phase: str
-    endpoint: str
-    records: int = 0
-    done: int = 0
-    failed: int = 0
-    unknown: int = 0
-    deferred: int = 0  # not sent: an earlier call of the same group has an unknown outcome
-    resumed: int = 0  # done by an earlier run (checkpoint or the server's own state)
-    existed: int = 0
-    calls: int = 0
-    seconds: float = 0.0
-    codes: dict[int, int] = field(default_factory=dict)
-
-    def row(self) -> dict[str, Any]:
-        return {"Phase": self.phase, "Endpoint": self.endpoint, "Records": self.records,
-                "Done": self.done, "Existed": self.existed, "Resumed": self.resumed,
-                "Failed": self.failed, "Unknown": self.unknown, "Deferred": self.deferred,
-                "Calls": self.calls, "Seconds": round(self.seconds, 1)}
-
-    def line(self) -> str:
-        parts = [f"{self.done} done"]
-        for name in ("existed", "resumed", "failed", "unknown", "deferred"):
-            if getattr(self, name):
-                parts.append(f"{getattr(self, name)} {name}")
-        text = f"{self.phase} ({self.endpoint}): " + ", ".join(parts) + \
-            f" in {self.seconds:.1f} s ({self.calls} calls)"
-        if self.codes:
-            text += "; failures by code: " + ", ".join(
-                f"{c} x{n}" for c, n in sorted(self.codes.items(), key=lambda kv: -kv[1])[:3])
-        return text
-
-
-@dataclass(frozen=True)
-class Item:
-    """One record on its way: what BulkRunner needs (key, where) and the parsed record."""
-
-    table: str
-    line: int
-    raw: str
-    rec: dict[str, Any]
-    source: str
-    key: str
-    extra: tuple[Any, ...] = ()
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
 
 
 class Importer:
@@ -127,13 +78,14 @@ class Importer:
         """(phase, endpoint, pending items, body builder) of the whole-list phases."""
         out: list[tuple[str, str, Iterator[Item], Callable[[list[Item]], Any]]] = [
             ("users", USERS, self._items("users", self.index.users(), "id"),
-             self._users_body)]
+             users_body)]
         if self.options.portrait_set:
             out.append(("profiles", PORTRAIT, self._items(
-                "users", self.index.profiles(), "id"), _portrait_body))
+                "users", self.index.profiles(), "id"), portrait_body))
         out += [("groups", GROUP, self._items("groups", self.index.groups(), "id"),
-                 _group_body),
-                ("c2c", C2C, self._items("c2c", self.index.c2c(), "from"), self._c2c_body)]
+                 group_body),
+                ("c2c", C2C, self._items("c2c", self.index.c2c(), "from"),
+                 lambda c: c2c_body(c, self.options.sync))]
         return out
 
     def _items(self, table: str, rows: Iterable[Any], key: str) -> Iterator[Item]:
@@ -143,30 +95,6 @@ class Importer:
                        tuple(extra))
 
     # ------------------------------------------------------------------ bodies
-
-    @staticmethod
-    def _users_body(chunk: list[Item]) -> dict[str, Any]:
-        # AccountList items carry Nick/FaceUrl on the 2024+ page (1047/34954)
-        accounts = []
-        for item in chunk:
-            entry = {"UserID": item.rec["id"]}
-            if "nick" in item.rec:
-                entry["Nick"] = item.rec["nick"]
-            if "face_url" in item.rec:
-                entry["FaceUrl"] = item.rec["face_url"]
-            accounts.append(entry)
-        return {"AccountList": accounts}
-
-    def _c2c_body(self, chunk: list[Item]) -> dict[str, Any]:
-        item = chunk[0]
-        rec, (seq, random) = item.rec, item.extra
-        sync = self.options.sync or (SYNC_UNREAD if rec.get("unread") else SYNC_HISTORY)
-        body = {"SyncFromOldSystem": sync, "From_Account": rec["from"],
-                "To_Account": rec["to"], "MsgSeq": seq, "MsgRandom": random,
-                "MsgTimeStamp": rec["time"], "MsgBody": message_body(rec)}
-        if "cloud_custom_data" in rec:
-            body["CloudCustomData"] = rec["cloud_custom_data"]
-        return body
 
     def first_requests(self) -> dict[str, Any]:
         """The first request of every phase, for --dry-run."""
@@ -178,15 +106,15 @@ class Importer:
                 out[phase] = self.client.preview(endpoint, build([first]))
         member = next(self._items("members", self.index.members(), "user"), None)
         if member is not None:
-            out["members"] = self.client.preview(MEMBERS, _members_body([member]))
+            out["members"] = self.client.preview(MEMBERS, members_body([member]))
         gid = next(iter(self.index.group_ids()), None)
         if gid is not None:
             msgs = list(itertools.islice(self._group_items(gid, 0), GROUP_MSG_MAX))
-            out["group_msgs"] = self.client.preview(GROUP_MSGS, self._group_msgs_body(
-                gid, msgs))
+            out["group_msgs"] = self.client.preview(GROUP_MSGS, group_msgs_body(
+                gid, msgs, self.options.recent_contact))
         unread = next(self._items("members", self.index.unread(), "user"), None)
         if unread is not None:
-            out["unread"] = self.client.preview(UNREAD, _unread_body(unread))
+            out["unread"] = self.client.preview(UNREAD, unread_body(unread))
         return out
 
     # ------------------------------------------------------------------ the run
@@ -205,7 +133,7 @@ class Importer:
         phases.append(self._per_group("group_msgs", GROUP_MSGS, self.index.group_ids(),
                                       self._messages_of))
         phases.append(self._bulk("unread", UNREAD, self._items(
-            "members", self.index.unread(), "user"), lambda c: _unread_body(c[0]),
+            "members", self.index.unread(), "user"), lambda c: unread_body(c[0]),
             "members", "unread_done"))
         return phases
 
@@ -304,7 +232,7 @@ class Importer:
             return
         ep = endpoints.get(MEMBERS)
         assert ep is not None
-        runner = BulkRunner(self.client, ep, _members_body, concurrency=1)
+        runner = BulkRunner(self.client, ep, members_body, concurrency=1)
         self._runners.add(runner)
         done: list[int] = []
 
@@ -331,14 +259,6 @@ class Importer:
 
     def _group_items(self, gid: str, start: int) -> Iterator[Item]:
         return self._items("gmsg", self.index.group_msgs(gid, start), "from")
-
-    def _group_msgs_body(self, gid: str, chunk: list[Item]) -> dict[str, Any]:
-        body: dict[str, Any] = {"GroupId": gid, "MsgList": [
-            {"From_Account": i.rec["from"], "SendTime": i.rec["time"], "Random": i.extra[0],
-             "MsgBody": message_body(i.rec)} for i in chunk]}
-        if self.options.recent_contact:
-            body["RecentContactFlag"] = 1
-        return body
 
     def _messages_of(self, gid: str, phase: Phase) -> None:
         """One group's messages, 7 a call, one call at a time, from where the group stands."""
@@ -418,7 +338,7 @@ class Importer:
         a whole: reported) or, unless `final`, "unknown" (no answer: nothing reported)."""
         with self.lock:
             phase.calls += 1
-        body = self._group_msgs_body(gid, chunk)
+        body = group_msgs_body(gid, chunk, self.options.recent_contact)
         try:
             resp: Any = self.client.call(GROUP_MSGS, body)
         except ApiError as exc:
@@ -455,40 +375,3 @@ class Importer:
             self.report("log", f"group {gid}: {left} messages not sent{': ' + why if why else ''}"
                                "; run the same command again to resume from the server's "
                                "newest message")
-
-
-def _portrait_body(chunk: list[Item]) -> dict[str, Any]:
-    rec = chunk[0].rec
-    profile = [{"Tag": "Tag_Profile_IM_Nick", "Value": rec["nick"]}] if "nick" in rec else []
-    if "face_url" in rec:
-        profile.append({"Tag": "Tag_Profile_IM_Image", "Value": rec["face_url"]})
-    return {"From_Account": rec["id"], "ProfileItem": profile}
-
-
-def _group_body(chunk: list[Item]) -> dict[str, Any]:
-    rec = chunk[0].rec
-    body = {"GroupId": rec["id"], "Type": rec["group_type"], "Name": rec["name"],
-            "CreateTime": rec["created"]}
-    for name, api in (("owner", "Owner_Account"), ("introduction", "Introduction"),
-                      ("notification", "Notification"), ("face_url", "FaceUrl"),
-                      ("max_members", "MaxMemberCount"), ("apply_join", "ApplyJoinOption"),
-                      ("app_data", "AppDefinedData")):
-        if name in rec:
-            body[api] = rec[name]
-    return body
-
-
-def _members_body(chunk: list[Item]) -> dict[str, Any]:
-    members = []
-    for item in chunk:
-        entry: dict[str, Any] = {"Member_Account": item.rec["user"],
-                                 "JoinTime": item.rec["joined"]}
-        if item.rec.get("role") == "Admin":  # import_group_member takes only Admin
-            entry["Role"] = "Admin"
-        members.append(entry)
-    return {"GroupId": chunk[0].rec["group"], "MemberList": members}
-
-
-def _unread_body(item: Item) -> dict[str, Any]:
-    return {"GroupId": item.rec["group"], "Member_Account": item.rec["user"],
-            "UnreadMsgNum": item.rec["unread"]}
