@@ -59,7 +59,7 @@ class Index:
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA cache_size=-16000")  # 16 MB: flat memory, sorts spill to disk
+        self.db.execute("PRAGMA cache_size=-4000")  # 4 MB: flat memory, sorts spill to disk
         self.db.execute("PRAGMA temp_store=FILE")
         self.db.executescript(SCHEMA)
 
