@@ -252,3 +252,42 @@ def test_at_most_later_max_chunks_wait_for_a_later_round(
         items(50), lambda o: None)
     assert summary.failed == 50
     assert down.calls == 5 + 2 + 2  # rounds 2 and 3 send only the 2 deferred chunks
+
+
+def test_a_chunk_killed_while_waiting_for_its_slot_was_never_started(tmp_path: Any) -> None:
+    """The checkpoint records a chunk started when it leaves, not while it waits for the
+    pace: after a kill, an unsafe endpoint's chunks that never left are sent by the next run
+    instead of being reported unknown."""
+    from timctl.rest.bulk import Checkpoint
+
+    unsafe = Endpoint("svc", "create", "x", batch=Batch("Items", 10))
+    assert unsafe.retry == "unsafe"
+
+    class KilledInLine(RateLimiter):
+        def __init__(self) -> None:
+            super().__init__(sleep=lambda s: None)
+            self.waits = 0
+
+        def wait(self, key: str, rate: float, cost: float = 1.0) -> float:
+            self.waits += 1
+            if self.waits == 3:
+                raise SystemExit("killed while waiting for a slot")
+            return super().wait(key, rate, cost)
+
+    def build(chunk: list[Any]) -> dict[str, Any]:
+        return {"Items": [i.key for i in chunk]}
+
+    path = str(tmp_path / "c.ckpt")
+    server = Script(OK)
+    c, _ = client(server, limiter=KilledInLine())
+    with pytest.raises(SystemExit):
+        BulkRunner(c, unsafe, build, concurrency=1, checkpoint=Checkpoint(path, unsafe.name)
+                   ).run(items(40), lambda o: None)
+    assert len(server.received) == 2
+    cp = Checkpoint(path, unsafe.name)
+    assert cp.started == {0, 1} and set(cp.done) == {0, 1}
+    c, _ = client(server, limiter=RateLimiter(sleep=lambda s: None))
+    summary = BulkRunner(c, unsafe, build, concurrency=1, checkpoint=cp).run(
+        items(40), lambda o: None)
+    assert (summary.resumed, summary.done, summary.unknown) == (20, 20, 0)
+    assert [b["Items"][0] for b in server.received] == ["u1", "u11", "u21", "u31"]

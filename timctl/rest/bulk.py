@@ -356,13 +356,12 @@ class BulkRunner:
         keys = [item.key for item in chunk]
         fp = fingerprint(keys)
         cp = self.checkpoint
-        if cp is not None:
-            if index in cp.started and index not in cp.done and self.endpoint.retry == "unsafe":
-                # sent by a run that was killed before it heard back: never twice
-                return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
-                                 "outcome is unknown and it was not re-sent")
-            cp.start(index, fp)
-        outcomes, transient = self._call(index, chunk, keys)
+        if (cp is not None and index in cp.started and index not in cp.done
+                and self.endpoint.retry == "unsafe"):
+            # sent by a run that was killed before it heard back: never twice
+            return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
+                             "outcome is unknown and it was not re-sent")
+        outcomes, transient = self._call(index, chunk, keys, fp)
         if transient and not final and self.endpoint.retry in ("safe", "dedup"):
             with self._calls_lock:
                 defer = self._deferred < LATER_MAX
@@ -375,9 +374,13 @@ class BulkRunner:
             cp.finish(index, fp, outcomes)
         return outcomes
 
-    def _call(self, index: int, chunk: list[Any], keys: list[str]
+    def _call(self, index: int, chunk: list[Any], keys: list[str], fp: str
               ) -> tuple[list[Outcome], bool]:
         """(outcomes, whether the chunk failed as a whole for a transient reason)."""
+        cp = self.checkpoint
+        # recorded started when it leaves, not while it waits for a slot: a killed run's
+        # chunks still waiting were never sent, and are sent by the next run
+        send_hook = {} if cp is None else {"on_send": lambda: cp.start(index, fp)}
         with self._calls_lock:
             self.summary.calls += 1
             body = self._bodies.get(index)
@@ -387,7 +390,7 @@ class BulkRunner:
                 with self._calls_lock:
                     self._bodies[index] = body
         try:
-            resp = self.client.call(self.endpoint, body)
+            resp = self.client.call(self.endpoint, body, **send_hook)
         except ApiError as exc:
             if exc.exit_code == exit_codes.AUTH:
                 raise  # the admin identity was refused: no item can succeed, stop the run

@@ -144,8 +144,10 @@ class Client:
                     body[name] = secrets.randbelow(UINT32 - 1) + 1
         return body
 
-    def call(self, name: str | Endpoint, body: dict[str, Any] | None = None) -> ApiResponse:
-        """POST `body` to the endpoint; the decoded response on success.
+    def call(self, name: str | Endpoint, body: dict[str, Any] | None = None, *,
+             on_send: Callable[[], None] | None = None) -> ApiResponse:
+        """POST `body` to the endpoint; the decoded response on success. `on_send` is called
+        once, when the first attempt is about to go out (after its wait for a slot).
 
         Raises ApiError (ErrorCode != 0), NetworkError (no usable answer, retries spent) or
         OutcomeUnknown (a write may have been applied and must not be re-sent).
@@ -166,6 +168,8 @@ class Client:
             while True:
                 attempt += 1
                 waited += self.limiter.wait(ep.name, rate, cost)
+                if on_send is not None and attempt == 1:
+                    on_send()
                 sent = self.limiter.now()
                 began = time.monotonic()
                 try:
