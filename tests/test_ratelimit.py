@@ -182,7 +182,7 @@ class SlowClient:
     def prepare(self, ep: Any, body: dict[str, Any]) -> dict[str, Any]:
         return body
 
-    def call(self, ep: Any, body: dict[str, Any]) -> dict[str, Any]:
+    def call(self, ep: Any, body: dict[str, Any], **hooks: Any) -> dict[str, Any]:
         with self.lock:
             self.now += 1
             self.calls += 1
@@ -242,7 +242,7 @@ def test_at_most_later_max_chunks_wait_for_a_later_round(
     monkeypatch.setattr("timctl.rest.bulk.ROUND_PAUSE", 0)
 
     class Down(SlowClient):
-        def call(self, ep: Any, body: dict[str, Any]) -> dict[str, Any]:
+        def call(self, ep: Any, body: dict[str, Any], **hooks: Any) -> dict[str, Any]:
             with self.lock:
                 self.calls += 1
             raise NetworkError("svc/add: cannot reach the server")
@@ -291,3 +291,33 @@ def test_a_chunk_killed_while_waiting_for_its_slot_was_never_started(tmp_path: A
         items(40), lambda o: None)
     assert (summary.resumed, summary.done, summary.unknown) == (20, 20, 0)
     assert [b["Items"][0] for b in server.received] == ["u1", "u11", "u21", "u31"]
+
+
+def test_ctrl_c_cuts_a_throttled_chunk_short_and_leaves_it_for_the_next_run(
+        tmp_path: Any) -> None:
+    """A stop does not wait out minutes of throttle retries: the chunk in flight is reported
+    failed (60007) at once and is not recorded done, so a resumed run sends it."""
+    from timctl.rest.bulk import Checkpoint
+
+    ep = Endpoint("svc", "add", "x", retry="safe", batch=Batch("Items", 10))
+    runner: list[BulkRunner] = []
+
+    class StopOnSecondTry(RateLimiter):
+        waits = 0
+
+        def wait(self, key: str, rate: float, cost: float = 1.0) -> float:
+            self.waits += 1
+            if self.waits == 2:
+                runner[0].stop()  # Ctrl-C while the chunk backs off
+            return 0.0
+
+    path = str(tmp_path / "t.ckpt")
+    server = Script(fail(60007))
+    c, _ = client(server, limiter=StopOnSecondTry())
+    runner.append(BulkRunner(c, ep, lambda chunk: {"Items": [i.key for i in chunk]},
+                             checkpoint=Checkpoint(path, ep.name)))
+    summary = runner[0].run(items(10), lambda o: None)
+    assert len(server.received) == 2  # not 1 + THROTTLE_RETRIES
+    assert summary.interrupted and summary.failed == 10 and summary.codes == {60007: 10}
+    cp = Checkpoint(path, ep.name)
+    assert cp.started == {0} and not cp.done

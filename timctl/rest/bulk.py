@@ -362,7 +362,9 @@ class BulkRunner:
             return self._all(chunk, "unknown", -1, "sent by an interrupted run; its "
                              "outcome is unknown and it was not re-sent")
         outcomes, transient = self._call(index, chunk, keys, fp)
-        if transient and not final and self.endpoint.retry in ("safe", "dedup"):
+        stopping = self._stop.is_set()
+        if transient and not final and not stopping and self.endpoint.retry in ("safe",
+                                                                                "dedup"):
             with self._calls_lock:
                 defer = self._deferred < LATER_MAX
                 self._deferred += defer
@@ -370,8 +372,8 @@ class BulkRunner:
                 return None
         with self._calls_lock:
             self._bodies.pop(index, None)
-        if cp is not None:
-            cp.finish(index, fp, outcomes)
+        if cp is not None and not (transient and stopping):
+            cp.finish(index, fp, outcomes)  # (cut short by a stop: the next run sends it)
         return outcomes
 
     def _call(self, index: int, chunk: list[Any], keys: list[str], fp: str
@@ -380,7 +382,9 @@ class BulkRunner:
         cp = self.checkpoint
         # recorded started when it leaves, not while it waits for a slot: a killed run's
         # chunks still waiting were never sent, and are sent by the next run
-        send_hook = {} if cp is None else {"on_send": lambda: cp.start(index, fp)}
+        hooks: dict[str, Any] = {"cancelled": self._stop.is_set}
+        if cp is not None:
+            hooks["on_send"] = lambda: cp.start(index, fp)
         with self._calls_lock:
             self.summary.calls += 1
             body = self._bodies.get(index)
@@ -390,7 +394,7 @@ class BulkRunner:
                 with self._calls_lock:
                     self._bodies[index] = body
         try:
-            resp = self.client.call(self.endpoint, body, **send_hook)
+            resp = self.client.call(self.endpoint, body, **hooks)
         except ApiError as exc:
             if exc.exit_code == exit_codes.AUTH:
                 raise  # the admin identity was refused: no item can succeed, stop the run

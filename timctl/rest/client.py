@@ -145,9 +145,12 @@ class Client:
         return body
 
     def call(self, name: str | Endpoint, body: dict[str, Any] | None = None, *,
-             on_send: Callable[[], None] | None = None) -> ApiResponse:
+             on_send: Callable[[], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> ApiResponse:
         """POST `body` to the endpoint; the decoded response on success. `on_send` is called
-        once, when the first attempt is about to go out (after its wait for a slot).
+        once, when the first attempt is about to go out (after its wait for a slot); once
+        `cancelled()` is true, a throttled or unsent attempt is not tried again (nothing was
+        applied: the caller may send it another time).
 
         Raises ApiError (ErrorCode != 0), NetworkError (no usable answer, retries spent) or
         OutcomeUnknown (a write may have been applied and must not be re-sent).
@@ -199,6 +202,9 @@ class Client:
                         tries += 1
                         will_retry = retry.may_repeat(ep.retry, failure.kind) and (
                             tries < self.max_attempts)
+                    if (failure.kind in ("throttled", "not_sent") and cancelled is not None
+                            and cancelled()):
+                        will_retry = False
                     self._log(1, f"{ep.name} attempt {attempt}/{self.max_attempts}: {exc}"
                                  + ("; retrying" if will_retry else ""))
                     if failure.kind == "ambiguous" and not retry.may_repeat(ep.retry, "ambiguous"):
