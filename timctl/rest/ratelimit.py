@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 DECREASE = 0.5  # share kept after a throttle answer
 FLOOR = 1 / 32  # the share never drops below this
-RECOVERY = 2.0  # seconds for the share to climb from 0 to 1 (additive increase)
+RECOVERY = 1.0  # seconds for the share to climb from 0 to 1 (additive increase)
 BUSY_WEIGHT = 0.25  # weight of the newest observation in the moving average of busy time
 # Calls in flight: rate x busy time x this, plus SPARE_IN_FLIGHT, so that a late worker or a
 # main thread busy printing rows does not leave the pace's slots unused.
