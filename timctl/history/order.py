@@ -12,6 +12,7 @@ imported; `done` marks what an import finished (the checkpoint).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -264,8 +265,8 @@ class Index:
                 if not page:
                     return
                 yield from page
-        finally:
-            with self.lock:
+        finally:  # a reader left part-way may be collected after the index was closed
+            with self.lock, contextlib.suppress(sqlite3.ProgrammingError):
                 cur.close()
 
     def raw(self, table: str, line: int) -> str:
