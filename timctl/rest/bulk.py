@@ -170,6 +170,18 @@ def fingerprint(keys: list[str]) -> str:
     return hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()[:16]
 
 
+def _takes_hooks(client: Any) -> bool:
+    """Whether client.call takes on_send= and cancelled= (Client does; a caller's wrapper of
+    it may not)."""
+    import inspect
+
+    try:
+        params = inspect.signature(client.call).parameters.values()
+    except (AttributeError, TypeError, ValueError):
+        return False
+    return any(p.name == "cancelled" or p.kind is p.VAR_KEYWORD for p in params)
+
+
 BodyBuilder = Callable[[list[Any]], dict[str, Any]]
 Chunk = tuple[int, list[Any]]  # (index in the input, items)
 # A chunk whose every attempt met a transient failure (no answer, timeouts, throttling) goes
@@ -201,6 +213,7 @@ class BulkRunner:
         # bodies of chunks waiting for a later round, by chunk index: sent again unchanged
         self._bodies: dict[int, dict[str, Any]] = {}
         self._deferred = 0  # chunks of this pass waiting for a later round
+        self._hooks = _takes_hooks(client)
         # called once a chunk's outcomes were all handed over (the CLI flushes its rows then,
         # not after every row: a flush per row costs a syscall and a GIL handover each)
         self.on_settled: Callable[[], None] | None = None
@@ -380,11 +393,15 @@ class BulkRunner:
               ) -> tuple[list[Outcome], bool]:
         """(outcomes, whether the chunk failed as a whole for a transient reason)."""
         cp = self.checkpoint
-        # recorded started when it leaves, not while it waits for a slot: a killed run's
-        # chunks still waiting were never sent, and are sent by the next run
-        hooks: dict[str, Any] = {"cancelled": self._stop.is_set}
-        if cp is not None:
-            hooks["on_send"] = lambda: cp.start(index, fp)
+        hooks: dict[str, Any] = {}
+        if self._hooks:
+            # recorded started when it leaves, not while it waits for a slot: a killed run's
+            # chunks still waiting were never sent, and are sent by the next run
+            hooks["cancelled"] = self._stop.is_set
+            if cp is not None:
+                hooks["on_send"] = lambda: cp.start(index, fp)
+        elif cp is not None:  # a client wrapper without the hooks: started before the call
+            cp.start(index, fp)
         with self._calls_lock:
             self.summary.calls += 1
             body = self._bodies.get(index)
