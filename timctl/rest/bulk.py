@@ -24,19 +24,17 @@ again after the other chunks, up to ROUNDS passes in all, with the very body it 
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from timctl import exit_codes
 from timctl.endpoints import Endpoint
 from timctl.errors import ApiError, NetworkError, OutcomeUnknown
+from timctl.rest.checkpoint import Checkpoint, fingerprint
 from timctl.rest.results import item_results
 
 if TYPE_CHECKING:
@@ -106,68 +104,6 @@ class Summary:
         if self.done + self.resumed == 0:
             return exit_codes.UNKNOWN if self.unknown == bad else exit_codes.API
         return exit_codes.PARTIAL
-
-
-class Checkpoint:
-    """Chunks started and done, appended to a JSON-lines file, one line per event."""
-
-    def __init__(self, path: str, endpoint: str) -> None:
-        self.path = path
-        self.endpoint = endpoint
-        self.done: dict[int, dict[str, Any]] = {}
-        self.started: set[int] = set()
-        self._lock = threading.Lock()
-        self._load()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        self._out: IO[str] = os.fdopen(fd, "a", encoding="utf-8")
-        if os.fstat(fd).st_size == 0:
-            self._write({"checkpoint": 1, "endpoint": endpoint})
-
-    def _load(self) -> None:
-        from timctl.errors import UsageError
-
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                lines = fh.read().splitlines()
-        except FileNotFoundError:
-            return
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{self.path}: cannot read checkpoint: {exc}") from None
-        for number, line in enumerate(lines, start=1):
-            try:
-                event = json.loads(line)
-            except ValueError:
-                if number == len(lines):
-                    break  # a line cut short by a kill: the chunk was not recorded done
-                raise UsageError(f"{self.path}:{number}: not a timctl checkpoint") from None
-            if number == 1:
-                if event.get("endpoint") != self.endpoint:
-                    raise UsageError(f"{self.path}: a checkpoint of {event.get('endpoint')!r},"
-                                     f" not of {self.endpoint}: use another file")
-                continue
-            if event.get("done") is not None:
-                self.done[int(event["done"])] = event
-            elif event.get("start") is not None:
-                self.started.add(int(event["start"]))
-
-    def _write(self, event: dict[str, Any]) -> None:
-        with self._lock:
-            self._out.write(json.dumps(event, ensure_ascii=False) + "\n")
-            self._out.flush()
-
-    def start(self, index: int, fingerprint: str) -> None:
-        self._write({"start": index, "fp": fingerprint})
-
-    def finish(self, index: int, fingerprint: str, outcomes: list[Outcome]) -> None:
-        bad = [[o.item.where, o.status, o.code, o.info] for o in outcomes if o.status != "ok"]
-        self._write({"done": index, "fp": fingerprint, "items": len(outcomes), "bad": bad})
-
-    def close(self) -> None:
-        self._out.close()
-
-
-def fingerprint(keys: list[str]) -> str:
-    return hashlib.sha1("\n".join(keys).encode("utf-8")).hexdigest()[:16]
 
 
 def _takes_hooks(client: Any) -> bool:
