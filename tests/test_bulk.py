@@ -261,3 +261,19 @@ def test_a_chunk_failing_every_attempt_goes_again_in_a_later_round(
     r = run("-p", "emu", "-o", "json", "users", "import", "r3", "--max-attempts", "2")
     assert r.code == 5
     assert r.json()[0]["ResultCode"] == 70169
+
+
+def test_collected_rows_keep_input_order_when_chunks_finish_out_of_order(
+        serve_app: Any, run: Any, tmp_path: Path) -> None:
+    """-o json/table show one row per item in reading order (each file, then arguments), even
+    though concurrent chunks finish in whatever order their calls come back."""
+    from timctl.emulator.faults import Faults
+
+    serve_app("jittery", 1400000061, faults=Faults(latency=0.01, jitter=0.05, seed=7))
+    listed = tmp_path / "more.txt"
+    listed.write_text("".join(f"f{i:02d}\n" for i in range(12)))
+    args = [f"a{i:02d}" for i in range(12)]
+    r = run("-p", "jittery", "-o", "json", "users", "import", *args, "-f", str(listed),
+            "--batch-size", "1", "--rate", "1000")
+    assert r.code == 0, r.err
+    assert [row["UserID"] for row in r.json()] == [f"f{i:02d}" for i in range(12)] + args

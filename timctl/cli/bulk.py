@@ -94,7 +94,8 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
     if opts.batch_size and ep.batch_max and opts.batch_size > ep.batch_max:
         raise UsageError(f"--batch-size: {endpoint_name} takes at most {ep.batch_max} items "
                          "per call")
-    items = reader.read(args, opts.files)
+    sources: dict[str, int] = {}  # source -> its place in reading order
+    items = _noting_sources(reader.read(args, opts.files), sources)
     if app.dry_run:
         _plan(app, ep, opts, items, build)
         return
@@ -102,13 +103,13 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
     checkpoint = Checkpoint(opts.checkpoint, ep.name) if opts.checkpoint else None
     runner = BulkRunner(client, ep, build, batch_size=opts.batch_size,
                         concurrency=opts.concurrency, checkpoint=checkpoint)
-    out = _Rows(app, columns)
+    out = _Rows(app, columns, sources)
     runner.on_settled = out.flush
     failures = _Failures(opts.failures, reader)
     progress = _Progress(runner.summary) if is_tty(sys.stderr) else None
 
     def on_outcome(outcome: Any) -> None:
-        out.add(to_row(outcome))
+        out.add(to_row(outcome), outcome.item)
         if outcome.status != "ok":
             failures.add(outcome.item)
             if isinstance(outcome.item, BadLine):
@@ -162,20 +163,30 @@ def _graceful_interrupt(runner: Any) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-class _Rows:
-    """Result rows: printed as they come for jsonl/csv, all at once for the others."""
+def _noting_sources(items: Iterable[Any], sources: dict[str, int]) -> Iterator[Any]:
+    for item in items:
+        sources.setdefault(item.source, len(sources))
+        yield item
 
-    def __init__(self, app: AppContext, columns: list[str]) -> None:
+
+class _Rows:
+    """Result rows: printed as they come for jsonl/csv (in the order chunks finish), all at
+    once for the others, in input order whatever order concurrent chunks finished in."""
+
+    def __init__(self, app: AppContext, columns: list[str], sources: dict[str, int]) -> None:
         self.app = app
         self.columns = columns
+        self.sources = sources
+        self._order: list[tuple[int, int]] = []
         self.fmt = app.output_format()
         self.streamed = self.fmt in STREAMED_FORMATS and not app.query
         self.rows: list[dict[str, Any]] = []
         self._csv: Any = None
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: dict[str, Any], item: Any) -> None:
         if not self.streamed:
             self.rows.append(row)
+            self._order.append((self.sources.get(item.source, 0), item.line))
         elif self.fmt == "jsonl":
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
@@ -197,7 +208,8 @@ class _Rows:
 
     def finish(self) -> None:
         if not self.streamed:
-            self.app.emit(self.rows, columns=self.columns)
+            by_input = sorted(range(len(self.rows)), key=self._order.__getitem__)
+            self.app.emit([self.rows[i] for i in by_input], columns=self.columns)
         elif self.fmt == "csv" and self._csv is None:
             self._csv_row({})  # header only: no rows
         self.flush()
