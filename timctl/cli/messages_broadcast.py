@@ -35,17 +35,15 @@ COLUMNS = ["To_Account", "Status", "ErrorCode", "ErrorInfo"]
 STATUS = {"ok": "sent", "failed": "failed", "skipped": "skipped", "unknown": "unknown"}
 
 
-def chunk_dedup(key: str | None, recipients: list[str],
-                cache: dict[str, tuple[int, int]]) -> tuple[int, int]:
+def chunk_dedup(key: str | None, recipients: list[str]) -> tuple[int, int]:
     """(MsgSeq, MsgRandom) of the chunk sending to `recipients`. With an idempotency key they
     come from SHA-256(key, the chunk's recipients): the same run of the same input sends the
     same values, so the server drops what it already delivered. Without one they are random,
-    drawn once per chunk and kept for any later round of the same chunk."""
-    joined = "\n".join(recipients)
+    drawn once per chunk: the runner re-sends a chunk's very body in every retry and later
+    round, so nothing needs remembering here."""
     if key is None:
-        if joined not in cache:
-            cache[joined] = (secrets.randbelow(UINT32 - 1) + 1, secrets.randbelow(UINT32 - 1) + 1)
-        return cache[joined]
+        return secrets.randbelow(UINT32 - 1) + 1, secrets.randbelow(UINT32 - 1) + 1
+    joined = "\n".join(recipients)
     digest = hashlib.sha256(f"timctl-broadcast\0{key}\0{joined}".encode()).digest()
     # 0 means "draw one for me" to the server: keep both in 1..2^32-1
     seq, rnd = (int.from_bytes(digest[i:i + 4], "big") % (UINT32 - 1) + 1 for i in (0, 4))
@@ -107,11 +105,10 @@ def broadcast(app: AppContext, recipients: tuple[str, ...], sender: str | None,
         import os
 
         idem_key = "checkpoint:" + os.path.realpath(bulk.checkpoint)
-    cache: dict[str, tuple[int, int]] = {}
 
     def build(chunk: list[Any]) -> dict[str, Any]:
         to = [r.key for r in chunk]
-        seq, rnd = chunk_dedup(idem_key, to, cache)
+        seq, rnd = chunk_dedup(idem_key, to)
         return {**base, "To_Account": to, "MsgSeq": seq, "MsgRandom": rnd}
 
     def to_row(outcome: Any) -> dict[str, Any]:
