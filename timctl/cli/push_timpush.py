@@ -42,7 +42,8 @@ STATUS = {"ok": "pushed", "failed": "failed", "skipped": "skipped", "unknown": "
 
 class _TaskIds:
     """The client, noting the TaskId each batch call answered per recipient (the bulk
-    runner's rows know only each item's outcome)."""
+    runner's rows know only each item's outcome). Rows take their entries as chunks settle,
+    so it holds only the calls in flight, never the whole input."""
 
     def __init__(self, client: Any) -> None:
         self._client = client
@@ -55,6 +56,10 @@ class _TaskIds:
             for user in (body or {}).get("To_Account") or []:
                 self.by_user[user] = answer.get("TaskId")
         return answer
+
+    def take(self, user: str) -> str | None:
+        with self._lock:
+            return self.by_user.pop(user, None)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -105,7 +110,9 @@ def batch(app: AppContext, recipients: tuple[str, ...], sender: str | None, titl
 
     def to_row(outcome: Any) -> dict[str, Any]:
         user = getattr(outcome.item, "key", None) or outcome.item.raw
-        task = recorder.by_user.get(user) if recorder and outcome.status == "ok" else None
+        task = recorder.take(user) if recorder else None
+        if outcome.status != "ok":
+            task = None
         return {"To_Account": user, "Status": STATUS[outcome.status], "TaskId": task,
                 "ErrorCode": outcome.code, "ErrorInfo": outcome.info}
 
