@@ -2,8 +2,9 @@
 
     bench/run [--quick] [--skip broadcast,memory] [--only NAME,...] [--list] [--out FILE]
 
-Full sizes take about 15 minutes, most of it the 100,000-recipient broadcast paced at the
-documented 12,000 recipients a minute (--skip broadcast leaves it out); --quick runs small
+Full sizes take about 15 minutes (plus the history imports when present), most of it the
+100,000-recipient broadcast paced at the documented 12,000 recipients a minute (--skip
+broadcast leaves it out); --quick runs small
 sizes in about a minute to check the scripts, not to quote figures. Each script prints one
 result line, copied into the report with the command that reproduces it.
 """
@@ -152,7 +153,7 @@ def main() -> int:
         result = lines[-1] if lines else f"(no result; exit {proc.returncode})"
         print(f"  {result}", file=sys.stderr)
         rows.append((b, result, shown, took, proc.returncode))
-        _DETAILS[b.name] = details = proc.stderr.strip()
+        _DETAILS[b.name] = details = proc.stderr.strip("\n")
         if proc.returncode and details:
             print("  " + details.splitlines()[-1], file=sys.stderr)
         # after each one: an interrupted run keeps what it measured

@@ -3,10 +3,10 @@
     python bench/startup.py [-n 15]
 
 Commands: `python -c pass`, `python -c "import click"`, `timctl --version`, `timctl groups
---help`, and a real command on the embedded emulator (`timctl users check alice`, the account
-imported first, so it is a full round trip that finds it). timctl is the console script next
-to this Python (as a user runs it). Runs are interleaved, so load drifts hit every command
-alike. Prints one line: median ms of each; details per command on stderr.
+--help`, and a real command on the embedded emulator (`timctl -p local users check alice`,
+the account imported first, so it is a full round trip that finds it). timctl is the console
+script next to this Python (as a user runs it). Runs are interleaved, so load drifts hit
+every command alike. Prints one line: median ms of each; details per command on stderr.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ LABELS = ["python -c pass", "import click", "timctl --version", "timctl groups -
 def commands() -> list[list[str]]:
     py = sys.executable
     return [[py, "-c", "pass"], [py, "-c", "import click"], common.timctl("--version"),
-            common.timctl("groups", "--help"), common.timctl("users", "check", "alice")]
+            common.timctl("groups", "--help"),
+            common.timctl("-p", "local", "users", "check", "alice")]
 
 
 def main() -> int:
@@ -39,7 +40,8 @@ def main() -> int:
     with common.scratch() as work:
         env = common.base_env(work)
         # the account exists, so the last row is a real round trip that finds it
-        subprocess.run(common.timctl("users", "import", "alice"), env=env, check=True,
+        subprocess.run(common.timctl("-p", "local", "users", "import", "alice"), env=env,
+                       check=True,
                        stdout=subprocess.DEVNULL)
         cmds = commands()
         times: list[list[float]] = [[] for _ in cmds]
