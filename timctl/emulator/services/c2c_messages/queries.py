@@ -101,9 +101,10 @@ def set_flag_bits(db: sqlite3.Connection, row_id: int, bits: int) -> None:
     db.execute("UPDATE c2c_msgs SET flag_bits = ? WHERE id = ?", (bits, row_id))
 
 
-# What `viewer` sees of its conversation with `peer`.
-_VIEW = ("sdkappid = ? AND ((from_id = ? AND to_id = ? AND sender_sees = 1 AND from_deleted = 0)"
-         " OR (from_id = ? AND to_id = ? AND to_deleted = 0))")
+# What `viewer` sees of its conversation with `peer`; sdkappid on each side of the OR lets
+# SQLite answer each side from the c2c_msgs_pair index.
+_VIEW = ("((sdkappid = ? AND from_id = ? AND to_id = ? AND sender_sees = 1 AND from_deleted = 0)"
+         " OR (sdkappid = ? AND from_id = ? AND to_id = ? AND to_deleted = 0))")
 _ORDER_DESC = "msg_time DESC, msg_seq DESC, id DESC"
 
 
@@ -111,13 +112,13 @@ def page(db: sqlite3.Connection, sdkappid: int, viewer: str, peer: str, min_time
          max_time: int, count: int, after_key: str | None) -> tuple[list[Msg], bool]:
     """Up to `count` messages of the conversation in [min_time, max_time], the newest first,
     older than the message `after_key` when it is in range; and whether older ones remain."""
-    args: list[Any] = [sdkappid, viewer, peer, peer, viewer, min_time, max_time]
+    args: list[Any] = [sdkappid, viewer, peer, sdkappid, peer, viewer, min_time, max_time]
     where = f"{_VIEW} AND msg_time >= ? AND msg_time <= ?"
     cursor = None
     if after_key:
         row = db.execute(f"SELECT msg_time, msg_seq, id FROM c2c_msgs WHERE {_VIEW}"
                          " AND msg_key = ? ORDER BY id LIMIT 1",
-                         (*args[:5], after_key)).fetchone()
+                         (*args[:6], after_key)).fetchone()
         cursor = None if row is None else tuple(row)
     if cursor is not None:
         where += " AND (msg_time, msg_seq, id) < (?, ?, ?)"
@@ -172,10 +173,13 @@ def imported_before(db: sqlite3.Connection, sdkappid: int, a: str, b: str, seq: 
                     random: int, msg_time: int) -> bool:
     """importmsg's duplicate: same MsgSeq, MsgRandom and MsgTimeStamp in the conversation,
     either direction, whatever the content (documented; the first copy is kept)."""
-    return db.execute("SELECT 1 FROM c2c_msgs WHERE sdkappid = ? AND ((from_id = ? AND"
-                      " to_id = ?) OR (from_id = ? AND to_id = ?)) AND msg_seq = ?"
-                      " AND msg_random = ? AND msg_time = ?",
-                      (sdkappid, a, b, b, a, seq, random, msg_time)).fetchone() is not None
+    # each side of the OR names the whole c2c_msgs_pair index, so SQLite looks both up
+    # instead of scanning the app's messages
+    side = "(sdkappid = ? AND from_id = ? AND to_id = ? AND msg_time = ?)"
+    return db.execute(f"SELECT 1 FROM c2c_msgs WHERE ({side} OR {side}) AND msg_seq = ?"
+                      " AND msg_random = ?",
+                      (sdkappid, a, b, msg_time, sdkappid, b, a, msg_time, seq, random)
+                      ).fetchone() is not None
 
 
 def modify(db: sqlite3.Connection, row_id: int, body: list[Any] | None,
