@@ -122,7 +122,7 @@ def emu(serve_app: Any, run: Any) -> Any:
     Shenzhen gold; bob beta, Shenzhen; cat vip, Beijing gold; dan nothing; eve beta."""
     from timctl.emulator.faults import Faults
 
-    faults = Faults(rate_limit=False, seed=11)
+    faults = Faults(seed=11)  # the gateway's rate limits on, as `emulator serve` runs
     served = serve_app("pu", 1400000091, faults=faults)
     served.clock = Clock()
     served.app.clock = served.clock

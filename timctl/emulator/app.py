@@ -137,7 +137,7 @@ class EmulatorApp:
         params = parse_query(environ.get("QUERY_STRING", ""))
         caller = auth.authenticate(db, params, spec, now)
         body = _json_object(raw)
-        if self.faults.rate_limit:
+        if self.faults.rate_limit and endpoint.gateway_rate_limit:
             cost = _cost(endpoint, body)
             if not self._limiter.allow((caller.app.sdkappid, endpoint.name), endpoint.rate,
                                        endpoint.rate_period, now, cost):

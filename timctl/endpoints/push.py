@@ -52,7 +52,7 @@ def _users(field: str, summary: str, command: str, service: str = AMP,
 ENDPOINTS: tuple[Endpoint, ...] = (
     # --- all-member push, legacy (all_member_push), pages 1047/37166-37175 ---------------------
     Endpoint(AMP, "im_push", "Push to all users or by tag/attribute", rate=1, retry="dedup",
-             dedup=_PUSH_DEDUP,
+             dedup=_PUSH_DEDUP, gateway_rate_limit=False,
              request=(u32("MsgRandom", True), msg_body(), uid("From_Account", required=False),
                       integer("MsgLifeTime", False, 0, MSG_LIFETIME_MAX), _CONDITION,
                       obj("OfflinePushInfo")),
@@ -75,7 +75,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
           request=(uids("To_Account", 100),)),
     # --- push service (timpush) ----------------------------------------------------------------
     Endpoint(TP, "push", "Push to all users or by tag/attribute", rate=1, retry="dedup",
-             dedup=_PUSH_DEDUP,
+             dedup=_PUSH_DEDUP, gateway_rate_limit=False,
              request=(uid("From_Account"), u32("MsgRandom", True), flag("OnlineOnlyFlag"),
                       msg_body(required=False), _CONDITION, obj("OfflinePushInfo")),
              rate_note="1 push/s; free/trial editions 10/day, standard and advanced 100/day "

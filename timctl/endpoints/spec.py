@@ -133,6 +133,10 @@ class Endpoint:
     legacy_paths: tuple[str, ...] = ()  # older "service/command" names still answered
     legacy_fields: tuple[tuple[str, str], ...] = ()  # (old name, current name) still accepted
     rate_note: str = ""  # documented limits the rate above cannot express
+    # False: the service itself enforces the rate with a code of its own after its own
+    # checks (pushes: 90024 "more than 1 s apart", answered after the MsgRandom dedup, so a
+    # retry inside the second still gets its task), not the gateway's generic 60007.
+    gateway_rate_limit: bool = True
     adhoc: bool = False  # not in the table: called by name through `timctl api`
 
     @property
