@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from timctl.cli.context import AppContext
+from timctl.cli.lazy import LazyCommands
 from timctl.cli.messages_body import body_options, message_fields, message_options
 from timctl.cli.options import dry_run_option, output_options, pass_app
 from timctl.errors import UsageError
@@ -31,7 +32,32 @@ PRIORITIES = ("High", "Normal", "Low")
 SEND_COLUMNS = ["GroupId", "TopicId", "MsgKey", "MsgSeq", "MsgTime", "Time", "MsgDropReason"]
 
 
-@click.group()
+B, H, S, R, X, PIN = (f"timctl.cli.messages_{m}" for m in
+                      ("broadcast", "history", "state", "receipts", "ext", "pins"))
+# name -> (module registering it, its one-line help): `messages --help` imports only this
+COMMANDS = {
+    "send": (__name__, "Send a one-to-one or group message; prints its key or sequence."),
+    "broadcast": (B, "Send one one-to-one message to many users (500 a call, resumable)."),
+    "notify": (B, "Send a group system notice to the whole group or chosen members."),
+    "broadcast-live": (B, "Send one message to every live group (AVChatRoom) of the app."),
+    "history": (H, "A conversation's messages, paged backwards through to the end."),
+    "read": (S, "Mark a one-to-one conversation read for --user."),
+    "unread": (S, "One-to-one unread counts of --user: the total, or per --peer."),
+    "set-unread": (S, "Set a member's unread count in a group (for migrations)."),
+    "modify": (S, "Replace a stored message's body and/or CloudCustomData."),
+    "delete": (S, "Delete one-to-one messages from --user's side only."),
+    "clear": (S, "Clear a group's history for its members."),
+    "pin": (PIN, "Pin a group message (at most 10 pins a group)."),
+    "unpin": (PIN, "Unpin a pinned group message."),
+    "pins": (PIN, "List a group's pinned messages, the newest pin first."),
+    "read-receipt": (R, "Send read receipts for messages sent with --need-receipt."),
+    "receipts": (R, "Read and unread counts of group messages sent with --need-receipt."),
+    "receipt-detail": (R, "Who read a group message and who did not."),
+    "ext": (X, "Key-value extensions of a message sent with --extensible."),
+}
+
+
+@click.group(cls=LazyCommands, lazy=COMMANDS)
 def messages() -> None:
     """Send one-to-one and group messages, read history (revoke: `timctl revoke`)."""
 
@@ -209,13 +235,3 @@ def send(app: AppContext, to: tuple[str, ...], group_id: str | None, topic: str 
             app.log(f"timctl: the message was dropped: {answer['MsgDropReason']}")
         app.emit(row, columns=["GroupId", *(["TopicId"] if topic else []), "MsgSeq",
                                "MsgTime", "Time", "MsgDropReason"])
-
-
-# Further messages commands live in their own modules and register on the group above.
-from timctl.cli import (  # noqa: E402, F401
-    messages_broadcast,
-    messages_ext,
-    messages_history,
-    messages_receipts,
-    messages_state,
-)
