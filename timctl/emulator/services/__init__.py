@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from timctl.emulator.apps import AppInfo
 
 __all__ = ["ApiFail", "Context", "ControlContext", "ControlError", "Service", "ServiceSpec",
+           "deferred",
            "handler", "implemented", "is_int", "is_user_id", "lookup", "spec", "utf8_len"]
 
 Handler = Callable[["Context", dict[str, Any]], dict[str, Any]]
@@ -95,6 +96,19 @@ class ControlError(Exception):
 class ControlRoute:
     methods: tuple[str, ...]
     run: ControlHandler
+
+
+def deferred(target: str) -> Callable[..., Any]:
+    """The function "module:name", imported on its first call: a package declares its hooks
+    and control routes without importing its queries, so opening a store (which reads every
+    package's SERVICE for migrations) does not import every service's code."""
+    module, _, attr = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), attr)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = attr
+    return call
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from timctl.emulator.services import ControlRoute, Service, ServiceSpec
-from timctl.emulator.services.accounts import control, queries
+from timctl.emulator.services import ControlRoute, Service, ServiceSpec, deferred
 from timctl.emulator.services.accounts.schema import MIGRATIONS
 
 SERVICE = Service(
@@ -16,7 +15,7 @@ SERVICE = Service(
                               bad_json_info="Fail to Parse json data of body, Please check it"),
     },
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
-    on_admin_added=queries.on_admin_added,
-    control={"online": ControlRoute(("POST",), control.set_online)},
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
+    on_admin_added=deferred(f"{__name__}.queries:on_admin_added"),
+    control={"online": ControlRoute(("POST",), deferred(f"{__name__}.control:set_online"))},
 )

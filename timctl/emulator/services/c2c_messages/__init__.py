@@ -12,14 +12,13 @@ package's (one spec per REST service).
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.accounts import SERVICE as ACCOUNTS
-from timctl.emulator.services.c2c_messages import queries
 from timctl.emulator.services.c2c_messages.schema import MIGRATIONS
 
 SERVICE = Service(
     name="c2c_messages",
     specs={"openim": ACCOUNTS.specs["openim"]},
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
 )

@@ -8,8 +8,7 @@ The REST services' specs are the groups package's (GROUP_SPECS): one spec per RE
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
-from timctl.emulator.services.group_attrs import queries
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.group_attrs.schema import MIGRATIONS
 from timctl.emulator.services.groups import GROUP_SPECS
 
@@ -18,5 +17,5 @@ SERVICE = Service(
     specs={name: GROUP_SPECS[name]
            for name in ("group_open_http_svc", "group_open_attr_http_svc")},
     migrations=MIGRATIONS,
-    on_group_destroyed=queries.on_group_destroyed,
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
 )

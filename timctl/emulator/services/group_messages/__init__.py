@@ -7,8 +7,7 @@ Messages and the groups package's tips share one MsgSeq per group (groups.next_m
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
-from timctl.emulator.services.group_messages import queries
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.group_messages.schema import MIGRATIONS
 from timctl.emulator.services.groups import GROUP_SPECS
 
@@ -16,7 +15,7 @@ SERVICE = Service(
     name="group_messages",
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
-    on_group_destroyed=queries.on_group_destroyed,
-    on_topic_destroyed=queries.on_topic_destroyed,
-    on_account_deleted=queries.on_account_deleted,
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
+    on_topic_destroyed=deferred(f"{__name__}.queries:on_topic_destroyed"),
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
 )

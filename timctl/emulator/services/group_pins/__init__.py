@@ -8,8 +8,7 @@ implemented (the emulator keeps no topic messages).
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
-from timctl.emulator.services.group_pins import queries
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.group_pins.schema import MIGRATIONS
 from timctl.emulator.services.groups import GROUP_SPECS
 
@@ -17,5 +16,5 @@ SERVICE = Service(
     name="group_pins",
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
-    on_group_destroyed=queries.on_group_destroyed,
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
 )

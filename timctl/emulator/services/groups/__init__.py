@@ -15,8 +15,7 @@ answering one of them declares exactly that spec (the registry refuses two).
 
 from __future__ import annotations
 
-from timctl.emulator.services import ControlRoute, Service, ServiceSpec
-from timctl.emulator.services.groups import hooks, settings
+from timctl.emulator.services import ControlRoute, Service, ServiceSpec, deferred
 from timctl.emulator.services.groups.schema import MIGRATIONS
 
 # Documented group-service codes: 10007 no permission (also "not an App admin"), 10004
@@ -35,6 +34,6 @@ SERVICE = Service(
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
     keep_on_reset=frozenset({"group_settings"}),
-    on_account_deleted=hooks.on_account_deleted,
-    control={"groups": ControlRoute(("GET", "POST"), settings.control)},
+    on_account_deleted=deferred(f"{__name__}.hooks:on_account_deleted"),
+    control={"groups": ControlRoute(("GET", "POST"), deferred(f"{__name__}.settings:control"))},
 )

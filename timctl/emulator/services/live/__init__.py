@@ -8,16 +8,15 @@ stands in for that join, as /_emulator/online does for logins.
 
 from __future__ import annotations
 
-from timctl.emulator.services import ControlRoute, Service
+from timctl.emulator.services import ControlRoute, Service, deferred
 from timctl.emulator.services.groups import GROUP_SPECS
-from timctl.emulator.services.live import control, queries
 from timctl.emulator.services.live.schema import MIGRATIONS
 
 SERVICE = Service(
     name="live",
     specs={"group_open_avchatroom_http_svc": GROUP_SPECS["group_open_avchatroom_http_svc"]},
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
-    on_group_destroyed=queries.on_group_destroyed,
-    control={"live": ControlRoute(("POST",), control.set_presence)},
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
+    control={"live": ControlRoute(("POST",), deferred(f"{__name__}.control:set_presence"))},
 )

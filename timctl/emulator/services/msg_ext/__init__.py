@@ -10,8 +10,7 @@ parameter"; no admin or JSON code is documented for this service).
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service, ServiceSpec
-from timctl.emulator.services.msg_ext import queries
+from timctl.emulator.services import Service, ServiceSpec, deferred
 from timctl.emulator.services.msg_ext.schema import MIGRATIONS
 
 SERVICE = Service(
@@ -19,6 +18,6 @@ SERVICE = Service(
     specs={"openim_msg_ext_http_svc": ServiceSpec(admin_code=10007, param_code=10004,
                                                   bad_json_code=10004)},
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
-    on_group_destroyed=queries.on_group_destroyed,
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
 )

@@ -15,8 +15,7 @@ spec (the registry refuses two different specs for one REST service).
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service, ServiceSpec
-from timctl.emulator.services.mute import queries
+from timctl.emulator.services import Service, ServiceSpec, deferred
 from timctl.emulator.services.mute.schema import MIGRATIONS
 
 SERVICE = Service(
@@ -27,5 +26,5 @@ SERVICE = Service(
                                      bad_json_info="Failed to parse the JSON request packet"),
     },
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
 )

@@ -6,16 +6,15 @@ topic_permissions.py)."""
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.groups import GROUP_SPECS
-from timctl.emulator.services.permission_groups import queries
 from timctl.emulator.services.permission_groups.schema import MIGRATIONS
 
 SERVICE = Service(
     name="permission_groups",
     specs={"group_open_http_svc": GROUP_SPECS["group_open_http_svc"]},
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
-    on_group_destroyed=queries.on_group_destroyed,
-    on_topic_destroyed=queries.on_topic_destroyed,
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
+    on_topic_destroyed=deferred(f"{__name__}.queries:on_topic_destroyed"),
 )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service, ServiceSpec
-from timctl.emulator.services.profile import queries
+from timctl.emulator.services import Service, ServiceSpec, deferred
 from timctl.emulator.services.profile.schema import MIGRATIONS
 
 SERVICE = Service(
@@ -16,5 +15,5 @@ SERVICE = Service(
                                error_display=True),
     },
     migrations=MIGRATIONS,
-    on_account_deleted=queries.on_account_deleted,
+    on_account_deleted=deferred(f"{__name__}.queries:on_account_deleted"),
 )

@@ -18,8 +18,7 @@ the pages name no generic parameter code, so other malformed fields answer 90001
 
 from __future__ import annotations
 
-from timctl.emulator.services import ControlRoute, Service, ServiceSpec
-from timctl.emulator.services.push import audience, control
+from timctl.emulator.services import ControlRoute, Service, ServiceSpec, deferred
 from timctl.emulator.services.push.schema import MIGRATIONS
 
 PUSH_SPEC = ServiceSpec(admin_code=90009, param_code=90001, bad_json_code=90001,
@@ -29,6 +28,6 @@ SERVICE = Service(
     name="push",
     specs={"all_member_push": PUSH_SPEC, "timpush": PUSH_SPEC},
     migrations=MIGRATIONS,
-    on_account_deleted=audience.on_account_deleted,
-    control={"pushes": ControlRoute(("GET", "POST"), control.list_pushes)},
+    on_account_deleted=deferred(f"{__name__}.audience:on_account_deleted"),
+    control={"pushes": ControlRoute(("GET", "POST"), deferred(f"{__name__}.control:list_pushes"))},
 )

@@ -5,9 +5,8 @@ communities (create_group SupportTopic=1) and go with their community (on_group_
 
 from __future__ import annotations
 
-from timctl.emulator.services import Service
+from timctl.emulator.services import Service, deferred
 from timctl.emulator.services.groups import GROUP_SPECS
-from timctl.emulator.services.topics import queries
 from timctl.emulator.services.topics.schema import MIGRATIONS
 
 SERVICE = Service(
@@ -15,5 +14,5 @@ SERVICE = Service(
     specs={name: GROUP_SPECS[name]  # import_topic lives on group_open_http_svc
            for name in ("million_group_open_http_svc", "group_open_http_svc")},
     migrations=MIGRATIONS,
-    on_group_destroyed=queries.on_group_destroyed,
+    on_group_destroyed=deferred(f"{__name__}.queries:on_group_destroyed"),
 )
