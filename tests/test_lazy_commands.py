@@ -11,7 +11,8 @@ import pytest
 
 from timctl.cli.lazy import LazyCommands
 
-GROUPS = ["timctl.cli.groups:groups", "timctl.cli.messages:messages", "timctl.cli.push:push"]
+GROUPS = ["timctl.cli.groups:groups", "timctl.cli.messages:messages", "timctl.cli.push:push",
+          "timctl.cli.users:users"]
 
 
 def load(spec: str) -> LazyCommands:
@@ -28,6 +29,8 @@ def test_table_matches_the_registered_commands(spec: str) -> None:
         importlib.import_module(module)
     visible = {name for name, cmd in group.commands.items() if not cmd.hidden}
     assert visible == set(group.lazy), "every command in the table, and only those"
+    hidden = {name for name, cmd in group.commands.items() if cmd.hidden}
+    assert hidden == set(group.aliases), "hidden aliases resolve through the table"
     for name, (module, short) in group.lazy.items():
         cmd = group.commands[name]
         assert cmd.callback is not None and cmd.callback.__module__ == module or (

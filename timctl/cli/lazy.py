@@ -24,9 +24,10 @@ class LazyCommands(click.Group):
     time `name` is looked up; help pages list the table's short help."""
 
     def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]] | None = None,
-                 **kwargs: Any) -> None:
+                 aliases: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy: dict[str, tuple[str, str]] = dict(lazy or {})
+        self.aliases = dict(aliases or {})  # hidden name -> the listed name whose module has it
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         name = name or cmd.name
@@ -38,8 +39,9 @@ class LazyCommands(click.Group):
         return sorted({*self.commands, *self.lazy})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in self.lazy:
-            importlib.import_module(self.lazy[name][0])
+        listed = self.aliases.get(name, name)
+        if name not in self.commands and listed in self.lazy:
+            importlib.import_module(self.lazy[listed][0])
         cmd = self.commands.get(name)
         # the root gave this group its hidden global options before the command existed
         return attach_globals(cmd) if cmd is not None else None

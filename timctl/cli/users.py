@@ -13,6 +13,7 @@ import click
 
 from timctl.cli.bulk import bulk_from, bulk_options, run_bulk
 from timctl.cli.context import AppContext
+from timctl.cli.lazy import LazyCommands
 from timctl.cli.options import dry_run_option, output_options, pass_app, yes_option
 from timctl.cli.records import Reader
 
@@ -24,7 +25,22 @@ IMPORT_FIELDS = ("Nick", "FaceUrl")
 STATUS = {"ok": "done", "failed": "failed", "skipped": "skipped", "unknown": "unknown"}
 
 
-@click.group()
+PROFILE, MUTE = "timctl.cli.users_profile", "timctl.cli.users_mute"
+# name -> (module registering it, its one-line help): `users --help` imports only this
+COMMANDS = {
+    "import": (__name__, "Import (register) accounts, 100 per call."),
+    "check": (__name__, "Show whether accounts are imported (Imported / NotImported)."),
+    "delete": (__name__, "Delete accounts and all their data."),
+    "profile": (PROFILE, "Get and set profile fields (portrait_get / portrait_set)."),
+    "online": (PROFILE, "Show accounts' login status: Online, PushOnline or Offline."),
+    "kick": (PROFILE, "Invalidate accounts' login state (force a logout)."),
+    "mute": (MUTE, "Mute accounts app-wide (one-to-one and group messages) for a time."),
+    "unmute": (MUTE, "Lift accounts' global mute (one-to-one and group messages, or one kind)."),
+    "muted": (MUTE, "Show how long accounts stay muted, for one-to-one and group messages."),
+}
+
+
+@click.group(cls=LazyCommands, lazy=COMMANDS, aliases={"profiles": "profile"})
 def users() -> None:
     """Import, check and delete accounts, from arguments, stdin or files."""
 
@@ -131,7 +147,3 @@ def delete(app: AppContext, user_ids: tuple[str, ...], **bulk: Any) -> None:
     run_bulk(app, opts, DELETE, Reader("UserID"), user_ids,
              lambda chunk: {"DeleteItem": [{"UserID": r.key} for r in chunk]}, to_row,
              ["UserID", "Status", "ResultCode", "ResultInfo"])
-
-
-# Further users commands live in their own modules and register on the group above.
-from timctl.cli import users_mute, users_profile  # noqa: E402, F401
