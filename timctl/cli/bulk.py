@@ -119,7 +119,7 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
 
     stopped = True
     try:
-        with _graceful_interrupt(runner):
+        with graceful_interrupt(runner):
             summary = runner.run(items, on_outcome)
         stopped = False
     except KeyboardInterrupt:
@@ -143,9 +143,9 @@ def run_bulk(app: AppContext, opts: BulkOptions, endpoint_name: str, reader: Rea
 
 
 @contextlib.contextmanager
-def _graceful_interrupt(runner: Any) -> Iterator[None]:
-    """The first Ctrl-C stops the runner gracefully (chunks in flight finish and are
-    reported); a second one interrupts at once."""
+def graceful_interrupt(runner: Any) -> Iterator[None]:
+    """The first Ctrl-C calls `runner.stop()` (calls in flight finish and are reported); a
+    second one interrupts at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

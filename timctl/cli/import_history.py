@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -21,6 +20,7 @@ from typing import IO, Any
 import click
 
 from timctl import exit_codes
+from timctl.cli.bulk import graceful_interrupt
 from timctl.cli.context import AppContext, is_tty
 from timctl.cli.options import dry_run_option, output_options, pass_app
 from timctl.errors import UsageError
@@ -113,7 +113,7 @@ def run(app: AppContext, file: str, checkpoint: str | None, failures: str | None
                     "first_requests": importer.first_requests()}
             click.echo(json.dumps(plan, ensure_ascii=False, indent=2))
             return
-        with _graceful(importer):
+        with graceful_interrupt(importer):
             phases = importer.run()
     app.emit([p.row() for p in phases], columns=COLUMNS)
     bad = skipped + sum(p.failed + p.unknown + p.deferred for p in phases)
@@ -290,22 +290,3 @@ class _Progress:
         sys.stderr.write("\r\x1b[K")
         sys.stderr.flush()
 
-
-@contextlib.contextmanager
-def _graceful(importer: Any) -> Iterator[None]:
-    """The first Ctrl-C stops the import after the calls in flight; a second one at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        importer.stop()
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        sys.stderr.write("\ntimctl: stopping after the calls in flight (Ctrl-C again to "
-                         "quit now)\n")
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
