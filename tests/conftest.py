@@ -106,6 +106,16 @@ def served_profile(served: Served, run, tmp_path: Path) -> Served:  # type: igno
     return served
 
 
+@pytest.fixture(params=["embedded", "http"])
+def either_profile(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """The global options of a test run twice: on the embedded emulator (`-p local`), then
+    on one served over HTTP on 127.0.0.1 (`-p emu`)."""
+    if request.param == "http":
+        request.getfixturevalue("served_profile")
+        return ("-p", "emu")
+    return ("-p", "local")
+
+
 @dataclass
 class ServedApp:
     """An emulator served on 127.0.0.1 with a profile named `name` pointing at it."""

@@ -197,12 +197,9 @@ EVERY_ELEMENT: list[list[str]] = [
 ]
 
 
-@pytest.fixture(params=["embedded", "http"])
-def profile(request: pytest.FixtureRequest) -> tuple[str, ...]:
-    if request.param == "http":
-        request.getfixturevalue("served_profile")
-        return ("-p", "emu")
-    return LOCAL
+@pytest.fixture
+def profile(either_profile: tuple[str, ...]) -> tuple[str, ...]:
+    return either_profile
 
 
 def sent_body(run: Run, profile: tuple[str, ...], target: list[str],

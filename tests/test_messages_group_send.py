@@ -14,13 +14,9 @@ LOCAL = ("-p", "local")
 Run = Callable[..., Any]
 
 
-@pytest.fixture(params=["embedded", "http"])
-def profile(request: pytest.FixtureRequest, run: Run) -> tuple[str, ...]:
-    if request.param == "http":
-        request.getfixturevalue("served_profile")
-        prof: tuple[str, ...] = ("-p", "emu")
-    else:
-        prof = LOCAL
+@pytest.fixture
+def profile(either_profile: tuple[str, ...], run: Run) -> tuple[str, ...]:
+    prof = either_profile
     assert run(*prof, "users", "import", "alice", "bob", "carol", "dave").code == 0
     assert run(*prof, "groups", "create", "--type", "Public", "--name", "Team", "--id",
                "team-1", "--owner", "alice", "--members", "bob,carol,dave").code == 0

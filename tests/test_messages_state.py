@@ -14,13 +14,9 @@ LOCAL = ("-p", "local")
 Run = Callable[..., Any]
 
 
-@pytest.fixture(params=["embedded", "http"])
-def profile(request: pytest.FixtureRequest, run: Run) -> tuple[str, ...]:
-    if request.param == "http":
-        request.getfixturevalue("served_profile")
-        prof: tuple[str, ...] = ("-p", "emu")
-    else:
-        prof = LOCAL
+@pytest.fixture
+def profile(either_profile: tuple[str, ...], run: Run) -> tuple[str, ...]:
+    prof = either_profile
     assert run(*prof, "users", "import", "alice", "bob", "carol").code == 0
     return prof
 

@@ -100,12 +100,9 @@ def test_asks_or_needs_yes(run: Run, args: list[str]) -> None:
 
 # --- against the emulator -------------------------------------------------------------------------
 
-@pytest.fixture(params=["embedded", "http"])
-def profile(request: pytest.FixtureRequest) -> tuple[str, ...]:
-    if request.param == "http":
-        request.getfixturevalue("served_profile")
-        return ("-p", "emu")
-    return LOCAL
+@pytest.fixture
+def profile(either_profile: tuple[str, ...]) -> tuple[str, ...]:
+    return either_profile
 
 
 def history(run: Run, profile: tuple[str, ...], *args: str) -> list[dict[str, Any]]:
