@@ -106,8 +106,8 @@ def batch_problems(b: Batch, fields: set[str]) -> list[str]:
         out.append("batch max not positive")
     if fields and b.field not in fields:
         out.append(f"batch field {b.field} not in the request schema")
-    if b.result_key and not b.result:
-        out.append("result_key without result")
+    if b.result_key and not (b.result or b.rows):
+        out.append("result_key without result or rows")
     if b.failed_list and (not b.result or b.result_key):
         out.append("a failed list is a bare list of IDs: result, no result_key")
     if not b.ok_codes:

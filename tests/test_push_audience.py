@@ -13,6 +13,7 @@ import pytest
 
 P = ("-p", "au")
 FAST = ("--rate", "1000")  # the client's limiter: tests need not wait for 100 calls/s
+ATTRS = "[].{UserID: UserID, Attrs: Attrs}"  # the rows without their result codes
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_attrs_set_from_csv_columns_get_and_remove(run: Any, emu: Any, tmp_path:
     rows = {row["UserID"]: row["Status"] for row in json.loads(r.out)}
     assert rows == {"ann": "done", "bob": "done", f"cat,{'x' * 51},gold": "skipped"}
     ok(run, "push", "attrs", "set", "cat", "--attr", "city=Shenzhen")
-    got = ok(run, "push", "attrs", "get", "ann", "bob", "cat", "dan")
+    got = ok(run, "push", "attrs", "get", "ann", "bob", "cat", "dan", "--query", ATTRS)
     assert got == [{"UserID": "ann", "Attrs": {"city": "Shenzhen", "tier": "gold"}},
                    {"UserID": "bob", "Attrs": {"city": "Beijing"}},
                    {"UserID": "cat", "Attrs": {"city": "Shenzhen"}},
@@ -81,11 +82,24 @@ def test_attrs_set_from_csv_columns_get_and_remove(run: Any, emu: Any, tmp_path:
     jsonl = '{"UserID": "bob", "Attrs": {"tier": "silver"}}\n'
     ok(run, "push", "attrs", "set", "-", input=jsonl)
     ok(run, "push", "attrs", "remove", "ann", "--attr", "tier")
-    got = ok(run, "push", "attrs", "get", "ann", "bob")
+    got = ok(run, "push", "attrs", "get", "ann", "bob", "--query", ATTRS)
     assert got == [{"UserID": "ann", "Attrs": {"city": "Shenzhen"}},
                    {"UserID": "bob", "Attrs": {"city": "Beijing", "tier": "silver"}}]
     r = run(*P, "push", "attrs", "set", "ann", "--attr", "nocolon")
     assert r.code == 2 and "NAME=VALUE" in r.err
+
+
+def test_tags_get_is_a_bulk_read_with_a_row_per_user(run: Any, emu: Any) -> None:
+    """`tags get` runs on the bulk runner: 250 users in 3 calls of 100 at most, a row per
+    user in input order, unknown users with their empty list."""
+    users = [f"t{i:03d}" for i in range(250)]
+    ok(run, "users", "import", *users[:200])
+    ok(run, "push", "tags", "add", *users[:120], "--tag", "beta")
+    plan = ok(run, "--dry-run", "push", "tags", "get", *users)
+    assert (plan["items"], plan["calls"], plan["batch_size"]) == (250, 3, 100)
+    rows = ok(run, "push", "tags", "get", *users)
+    assert [row["UserID"] for row in rows] == users
+    assert {row["UserID"] for row in rows if row["Tags"] == ["beta"]} == set(users[:120])
 
 
 def test_tags_add_get_remove_clear(run: Any, emu: Any, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ rate-limited, a row per user, --failures, --checkpoint, --dry-run plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -29,13 +29,12 @@ from timctl.cli.push_common import (
     pair,
     service_option,
 )
-from timctl.cli.records import FORMATS, BadLine, Reader
+from timctl.cli.records import Reader
 from timctl.errors import UsageError
 
 SLOTS = tuple(str(i) for i in range(10))  # attribute slots "0".."9"
 MAX_TAGS_PER_CALL = 10  # per user per request (90032)
 MAX_ATTRS = 10
-READ_MAX = 100  # users per get call (documented)
 LIST_SEP = ";"  # separates tags / attribute names inside one CSV field
 ATTR_TYPES = {"userid": 0, "registration": 1}
 ROW_COLUMNS = ["UserID", "Status", "ErrorCode", "ErrorInfo"]
@@ -125,50 +124,21 @@ def names_set(app: AppContext, names: tuple[str, ...], service: str,
 # ---------------------------------------------------------------------------- reading users
 
 
-def read_options(f: Any) -> Any:
-    f = click.option("--format", "fmt", type=click.Choice(FORMATS),
-                     help="Input format [detected].")(f)
-    return click.option("-f", "--file", "files", multiple=True, metavar="FILE",
-                        type=click.Path(dir_okay=False, allow_dash=True),
-                        help="Read UserIDs from FILE (- for stdin); repeatable.")(f)
+def read_users(app: AppContext, name: str, users: tuple[str, ...], bulk: dict[str, Any],
+               value_field: str, empty: Any) -> None:
+    """Users' tags/attributes on the bulk runner: 100 users a call, as many calls at once as
+    keep the documented 100 calls/s busy; a row per user (its value from the answer's
+    UserTags/UserAttrs, the endpoint row's Batch.rows)."""
 
+    def to_row(outcome: Any) -> dict[str, Any]:
+        ok = outcome.status == "ok"
+        return {"UserID": getattr(outcome.item, "key", None) or outcome.item.raw,
+                value_field: (outcome.row or {}).get(value_field, empty) if ok else None,
+                "ResultCode": outcome.code, "ResultInfo": outcome.info}
 
-def read_users(app: AppContext, name: str, users: tuple[str, ...], files: tuple[str, ...],
-               fmt: str | None, rows_field: str, value_field: str, empty: Any) -> None:
-    """Users' tags/attributes, 100 users a call, one row per user in input order."""
-    reader = Reader("UserID", fmt=fmt)
-    if not users and not files:
-        raise UsageError("no users given: pass UserIDs, - for stdin, or -f FILE")
-    for position, arg in enumerate(users, start=1):
-        problem = reader.argument_problem(position, arg) if arg != "-" else None
-        if problem:
-            raise UsageError(problem)
-    rows: list[dict[str, Any]] = []
-    for chunk in _chunks(app, reader.read(users, files)):
-        answer = call(app, name, {"To_Account": chunk})
-        if answer is None:
-            continue
-        found = {str(r.get("To_Account")): r for r in answer.get(rows_field) or []
-                 if isinstance(r, dict)}
-        rows.extend({"UserID": u, value_field: found.get(u, {}).get(value_field, empty)}
-                    for u in chunk)
-    if not app.dry_run:
-        app.emit(rows, columns=["UserID", value_field])
-
-
-def _chunks(app: AppContext, items: Iterator[Any]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for item in items:
-        if isinstance(item, BadLine):
-            app.log(f"timctl: {item.where}: {item.reason} (skipped)")
-            continue
-        if item.key not in chunk:
-            chunk.append(item.key)
-        if len(chunk) == READ_MAX:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    run_bulk(app, bulk_from(bulk), name, Reader("UserID"), users,
+             lambda chunk: {"To_Account": [r.key for r in chunk]}, to_row,
+             ["UserID", value_field])
 
 
 def _row(outcome: Any) -> dict[str, Any]:
@@ -206,14 +176,13 @@ def _run_users(app: AppContext, flags: dict[str, Any], name: str, users: tuple[s
 
 @attrs.command("get")
 @click.argument("users", nargs=-1, metavar="[USERID]... [-]")
-@read_options
 @service_option
-@output_options(known=["UserID", "Attrs"])
+@bulk_options
+@output_options(known=["UserID", "Attrs", "ResultCode", "ResultInfo"])
 @pass_app
-def attrs_get(app: AppContext, users: tuple[str, ...], files: tuple[str, ...],
-              fmt: str | None, service: str) -> None:
+def attrs_get(app: AppContext, users: tuple[str, ...], service: str, **bulk: Any) -> None:
     """Users' attributes (NAME -> value), 100 users a call."""
-    read_users(app, endpoint(service, "get_attr"), users, files, fmt, "UserAttrs", "Attrs", {})
+    read_users(app, endpoint(service, "get_attr"), users, bulk, "Attrs", {})
 
 
 def _row_attrs(fields: dict[str, Any], common: dict[str, str]) -> dict[str, str] | str:
@@ -325,14 +294,13 @@ def _run_lists(app: AppContext, flags: dict[str, Any], name: str, users: tuple[s
 
 @tags.command("get")
 @click.argument("users", nargs=-1, metavar="[USERID]... [-]")
-@read_options
 @service_option
-@output_options(known=["UserID", "Tags"])
+@bulk_options
+@output_options(known=["UserID", "Tags", "ResultCode", "ResultInfo"])
 @pass_app
-def tags_get(app: AppContext, users: tuple[str, ...], files: tuple[str, ...],
-             fmt: str | None, service: str) -> None:
+def tags_get(app: AppContext, users: tuple[str, ...], service: str, **bulk: Any) -> None:
     """Users' tags, 100 users a call."""
-    read_users(app, endpoint(service, "get_tag"), users, files, fmt, "UserTags", "Tags", [])
+    read_users(app, endpoint(service, "get_tag"), users, bulk, "Tags", [])
 
 
 def _tag_command(action: str, verb: str) -> Any:

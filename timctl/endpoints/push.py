@@ -40,6 +40,11 @@ _SCHED: tuple[Field, ...] = (integer("Sdkappid", True, 1), integer("TaskID", Tru
                              choice("Type", "All", "Tag", "User", required=True))
 
 
+# Reads answer one {To_Account, Attrs|Tags} object per user.
+_READ_ATTRS = Batch("To_Account", 100, rows=UA, result_key="To_Account")
+_READ_TAGS = Batch("To_Account", 100, rows=UT, result_key="To_Account")
+
+
 def _users(field: str, summary: str, command: str, service: str = AMP,
            items: int | None = 100) -> Endpoint:
     """An attribute/tag write over users ({To_Account, Attrs|Tags} objects), 100 calls/s.
@@ -62,11 +67,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
           request=(obj("AttrNames", True),)),
     read(AMP, "im_get_attr_name", "Get the app's push attribute names", rate=100),
     read(AMP, "im_get_attr", "Get push attributes of up to 100 users", rate=100,
-         batch=Batch("To_Account", 100), request=(uids("To_Account", 100),)),
+         batch=_READ_ATTRS, request=(uids("To_Account", 100),)),
     _users(UA, "Set push attributes of up to 100 users", "im_set_attr"),
     _users(UA, "Delete push attributes of up to 100 users", "im_remove_attr"),
     read(AMP, "im_get_tag", "Get tags of up to 100 users", rate=100,
-         batch=Batch("To_Account", 100), request=(uids("To_Account", 100),)),
+         batch=_READ_TAGS, request=(uids("To_Account", 100),)),
     # <= 10 tags per user per call, <= 100 tags per user; adding a present tag keeps it.
     _users(UT, "Add tags to up to 100 users", "im_add_tag"),
     _users(UT, "Remove tags from up to 100 users", "im_remove_tag"),
@@ -95,12 +100,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     read(TP, "get_attr_name", "Get the app's push attribute names", rate=100),
     _users(UA, "Set push attributes of up to 100 users", "set_attr", TP),
     read(TP, "get_attr", "Get push attributes of up to 100 users", rate=100,
-         batch=Batch("To_Account", 100), request=(uids("To_Account", 100),)),
+         batch=_READ_ATTRS, request=(uids("To_Account", 100),)),
     # The per-call maximum of the timpush variant is not documented.
     _users(UA, "Delete push attributes of users", "remove_attr", TP, None),
     _users(UT, "Add tags to up to 100 users", "add_tag", TP),
     read(TP, "get_tag", "Get tags of up to 100 users", rate=100,
-         batch=Batch("To_Account", 100), request=(uids("To_Account", 100),)),
+         batch=_READ_TAGS, request=(uids("To_Account", 100),)),
     _users(UT, "Remove tags from up to 100 users", "remove_tag", TP),
     # Partial failures: ErrorList [{To_Account, ErrorCode (70107 not imported)}].
     write(TP, "clear_all_tags", "Remove all tags of up to 100 users", rate=100,

@@ -60,7 +60,7 @@ class Batch:
     max: int | None = None  # documented maximum items per call
     item_key: str | None = None  # key naming an item inside an object item (UserID); None: bare
     result: str | None = None  # response field with per-item outcomes (ResultItem, ErrorList)
-    result_key: str | None = None  # key naming the item inside a result object (UserID)
+    result_key: str | None = None  # key naming the item inside a result or rows object
     # Response field with each item's data when it is not `result` (query_online_status:
     # statuses in QueryResult, failures in ErrorList), keyed by `result_key` too
     rows: str | None = None
