@@ -44,6 +44,9 @@ def main() -> int:
                        check=True,
                        stdout=subprocess.DEVNULL)
         cmds = commands()
+        for cmd in cmds:  # warm-up: bytecode written, as after any first run
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=True)
         times: list[list[float]] = [[] for _ in cmds]
         for _ in range(runs):
             for i, cmd in enumerate(cmds):

@@ -6,7 +6,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import click
@@ -27,22 +26,35 @@ def is_tty(stream: Any) -> bool:
         return False
 
 
-@dataclass
 class AppContext:
-    profile: str | None = None
-    output: str | None = None
-    query: str | None = None
-    fields: str | None = None
-    region: str | None = None
-    endpoint: str | None = None
-    dry_run: bool = False
-    yes: bool = False
-    verbose: int = 0
-    timeout: float | None = None
-    rate: float | None = None
-    max_attempts: int | None = None
-    _settings: Any = field(default=None, repr=False)
-    _client: Any = field(default=None, repr=False)
+    """The global options of one invocation, and the settings and client made from them on
+    first use. A plain class: `dataclasses` (and the `inspect` it imports) would cost every
+    `--help` about 10 ms."""
+
+    def __init__(self, profile: str | None = None, output: str | None = None,
+                 query: str | None = None, fields: str | None = None,
+                 region: str | None = None, endpoint: str | None = None,
+                 dry_run: bool = False, yes: bool = False, verbose: int = 0,
+                 timeout: float | None = None, rate: float | None = None,
+                 max_attempts: int | None = None) -> None:
+        self.profile = profile
+        self.output = output
+        self.query = query
+        self.fields = fields
+        self.region = region
+        self.endpoint = endpoint
+        self.dry_run = dry_run
+        self.yes = yes
+        self.verbose = verbose
+        self.timeout = timeout
+        self.rate = rate
+        self.max_attempts = max_attempts
+        self._settings: Any = None
+        self._client: Any = None
+
+    def __repr__(self) -> str:  # the settings hold the secret key: never shown
+        return (f"AppContext(profile={self.profile!r}, output={self.output!r}, "
+                f"dry_run={self.dry_run!r}, verbose={self.verbose!r})")
 
     # ------------------------------------------------------------------ settings and client
 
