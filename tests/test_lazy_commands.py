@@ -12,7 +12,7 @@ import pytest
 from timctl.cli.lazy import LazyCommands
 
 GROUPS = ["timctl.cli.groups:groups", "timctl.cli.messages:messages", "timctl.cli.push:push",
-          "timctl.cli.users:users"]
+          "timctl.cli.users:users", "timctl.cli.emulator_cmd:emulator"]
 
 
 def load(spec: str) -> LazyCommands:
