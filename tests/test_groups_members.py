@@ -387,9 +387,11 @@ def test_ten_thousand_members_from_a_file(run: Run, http: Target, tmp_path: Path
     header, *failed = failures.read_text().splitlines()
     assert header == "UserID,Note"
     assert sorted(failed) == sorted(["ghost1,who", f"{bad},oops", "ghost2,who"])
-    calls = http.calls(run, ADD)
-    assert calls == 501  # ceil(10,004 / 20)
-    assert http.calls(run, ADD, 60007) == 0
+    # ceil(10,004 / 20) calls; the client paces at 95 % of 200/s, so the server's own count
+    # is crossed at most by a few arrivals a loaded machine bunches (each retried, not lost)
+    throttled = http.calls(run, ADD, 60007)
+    assert http.calls(run, ADD) - throttled == 501
+    assert throttled <= 5
     # 190 calls/s (95 % of the documented 200/s): 501 calls cannot take less than ~2.6 s
     assert elapsed > 500 / 200
     got = members(run, http, gid)
