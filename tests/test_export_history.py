@@ -221,6 +221,7 @@ def test_missing_users_and_groups_fail_the_run(run: Run, old: Any, app_data: Any
     (("--pairs", "-"), "alice,alice\n", "-:1: a conversation is two different UserIDs"),
     (("--groups", "-"), "a" * 49 + "\n", "-:1: a group ID is at most 48 bytes"),
     (("--users", "-"), '{"UserID": \n', "-:1: invalid JSON"),
+    (("--groups", "-"), b"g1\n\xff\xfebin\n", "-:2: not UTF-8 text (byte 0xff at column 1)"),
     (("--user", "alice", "--all-pairs"), None, "--all-pairs needs at least two users"),
     (("--users", "-", "--groups", "-"), "", "only one of --users, --pairs and --groups"),
     (("--all-groups", "--group", "g"), None, "--all-groups already names every group"),

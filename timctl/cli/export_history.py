@@ -25,30 +25,26 @@ import click
 from timctl.cli.context import AppContext
 from timctl.cli.messages_history import When
 from timctl.cli.options import dry_run_option, pass_app
+from timctl.cli.records import decode_line
 from timctl.errors import UsageError
 
 USER_FIELDS = ("UserID", "Member_Account")  # JSONL lines: the key naming the user
 
 
-def _lines(path: str, stdin: IO[bytes] | None = None) -> Iterator[tuple[str, int, str]]:
-    """(source, line number, text) of each meaningful line (blank and # lines skipped)."""
+def _lines(path: str, stdin: IO[bytes] | None = None) -> Iterator[tuple[str, int, bytes]]:
+    """(source, line number, bytes) of each line of `path` (- is stdin)."""
     if path == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        yield from _decode("-", stream)
+        for number, raw in enumerate(stream, start=1):
+            yield "-", number, raw
         return
     try:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror}") from None
     with fh:
-        yield from _decode(path, fh)
-
-
-def _decode(source: str, stream: IO[bytes]) -> Iterator[tuple[str, int, str]]:
-    for number, raw in enumerate(stream, start=1):
-        text = raw.decode("utf-8", "replace").removeprefix("\ufeff").strip()
-        if text and not text.startswith("#"):
-            yield source, number, text
+        for number, raw in enumerate(fh, start=1):
+            yield path, number, raw
 
 
 def _ids(text: str, keys: tuple[str, ...]) -> list[str]:
@@ -75,60 +71,58 @@ class Inputs:
     def add_users(self, path: str) -> None:
         from timctl.cli.inputs import user_id_problem
 
-        for source, number, text in _lines(path):
-            ids = self._parse(source, number, text, USER_FIELDS)
-            if ids is None:
-                continue
+        for where, ids in self._rows(path, USER_FIELDS):
             if len(ids) != 1:
-                self.problems.append(f"{source}:{number}: one UserID a line")
+                self.problems.append(f"{where}: one UserID a line")
                 continue
             problem = user_id_problem(ids[0])
             if problem:
-                self.problems.append(f"{source}:{number}: {problem}: {ids[0]!r}")
+                self.problems.append(f"{where}: {problem}: {ids[0]!r}")
             else:
                 self.users.append(ids[0])
 
     def add_pairs(self, path: str) -> None:
         from timctl.cli.inputs import user_id_problem
 
-        for source, number, text in _lines(path):
-            ids = self._parse(source, number, text,
-                              ("From_Account", "To_Account", "Operator_Account", "Peer_Account"))
-            if ids is None:
-                continue
+        for where, ids in self._rows(
+                path, ("From_Account", "To_Account", "Operator_Account", "Peer_Account")):
             if len(ids) != 2 or ids[0] == ids[1]:
-                self.problems.append(f"{source}:{number}: a conversation is two different"
+                self.problems.append(f"{where}: a conversation is two different"
                                      " UserIDs (alice,bob)")
                 continue
             bad = [(u, p) for u in ids if (p := user_id_problem(u))]
             if bad:
-                self.problems.append(f"{source}:{number}: {bad[0][1]}: {bad[0][0]!r}")
+                self.problems.append(f"{where}: {bad[0][1]}: {bad[0][0]!r}")
             else:
                 self.pairs.append((ids[0], ids[1]))
 
     def add_groups(self, path: str) -> None:
         from timctl.cli.groups_lifecycle import group_id_problem
 
-        for source, number, text in _lines(path):
-            ids = self._parse(source, number, text, ("GroupId",))
-            if ids is None:
-                continue
+        for where, ids in self._rows(path, ("GroupId",)):
             if len(ids) != 1:
-                self.problems.append(f"{source}:{number}: one group ID a line")
+                self.problems.append(f"{where}: one group ID a line")
                 continue
             problem = group_id_problem(ids[0])
             if problem:
-                self.problems.append(f"{source}:{number}: {problem}: {ids[0]!r}")
+                self.problems.append(f"{where}: {problem}: {ids[0]!r}")
             else:
                 self.groups.append(ids[0])
 
-    def _parse(self, source: str, number: int, text: str,
-               keys: tuple[str, ...]) -> list[str] | None:
-        try:
-            return _ids(text, keys)
-        except ValueError as exc:
-            self.problems.append(f"{source}:{number}: {exc}")
-            return None
+    def _rows(self, path: str, keys: tuple[str, ...]) -> Iterator[tuple[str, list[str]]]:
+        """(file:line, IDs) of each meaningful line (blank and # lines skipped); a line that
+        is not UTF-8 or not valid JSON becomes a problem."""
+        for source, number, raw in _lines(path):
+            where = f"{source}:{number}"
+            text, problem = decode_line(raw)
+            text = text.removeprefix("\ufeff").strip()
+            if problem:
+                self.problems.append(f"{where}: {problem}")
+            elif text and not text.startswith("#"):
+                try:
+                    yield where, _ids(text, keys)
+                except ValueError as exc:
+                    self.problems.append(f"{where}: {exc}")
 
     def conversations(self, all_pairs: bool) -> list[tuple[str, str]]:
         """The conversations, each once whatever its direction."""

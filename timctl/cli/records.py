@@ -51,6 +51,14 @@ Item = Record | BadLine
 Validator = Callable[[dict[str, Any]], str | None]
 
 
+def decode_line(raw: bytes) -> tuple[str, str | None]:
+    """The line as text, or ("", why it is not UTF-8): the one wording of a binary line."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", f"not UTF-8 text (byte {raw[exc.start]:#04x} at column {exc.start + 1})"
+
+
 @dataclass
 class Reader:
     """Reads records keyed by `key` (e.g. "UserID") and tells the format it detected."""
@@ -91,11 +99,9 @@ class Reader:
         fmt = self.fmt
         header: list[str] | None = None
         for number, raw_bytes in enumerate(stream, start=1):
-            try:
-                text = raw_bytes.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield BadLine(source, number, f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x}"
-                                              f" at column {exc.start + 1})",
+            text, problem = decode_line(raw_bytes)
+            if problem:
+                yield BadLine(source, number, problem,
                               raw_bytes.decode("utf-8", "replace").rstrip("\r\n"))
                 continue
             if number == 1:
