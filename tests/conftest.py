@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,11 +127,26 @@ class ServedApp:
     info: Any  # its AppInfo
     db: Path
     wsgi: Any  # what the server calls: the app, or a wrapper of it (counters, recorders)
+    clock: FrozenClock | None = None  # the app's clock, when the test moves it by hand
+
+
+class FrozenClock:
+    """An emulator app clock: frozen at its start (now) until a test advances it."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture
 def serve_app(tmp_path: Path, run: Any) -> Iterator[Any]:
-    """serve_app(name, sdkappid, faults=None, wrap=None, admin="administrator") -> ServedApp:
+    """serve_app(name, sdkappid, faults=None, wrap=None, admin="administrator",
+    frozen_clock=False) -> ServedApp:
     the emulator on its own DB, served over HTTP on 127.0.0.1 (optionally behind a WSGI
     wrapper), with a profile `name` made by `timctl config init`; stopped after the test."""
     from timctl.emulator import open_app
@@ -139,9 +155,12 @@ def serve_app(tmp_path: Path, run: Any) -> Iterator[Any]:
     started: list[tuple[Any, Any]] = []
 
     def start(name: str, sdkappid: int, *, faults: Any = None, wrap: Any = None,
-              admin: str = "administrator") -> ServedApp:
+              admin: str = "administrator", frozen_clock: bool = False) -> ServedApp:
         db = tmp_path / f"{name}.db"
         app, info = open_app(db, sdkappid=sdkappid, admin=admin, faults=faults)
+        clock = FrozenClock() if frozen_clock else None
+        if clock is not None:
+            app.clock = clock
         wsgi = wrap(app) if wrap is not None else app
         server = make_server(wsgi, "127.0.0.1", 0)
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
@@ -152,7 +171,7 @@ def serve_app(tmp_path: Path, run: Any) -> Iterator[Any]:
         r = run("config", "init", name, "--endpoint", url, "--sdkappid", str(sdkappid),
                 "--admin", admin, "--secret-key-file", str(key))
         assert r.code == 0, r.err
-        return ServedApp(name, url, app, info, db, wsgi)
+        return ServedApp(name, url, app, info, db, wsgi, clock)
 
     yield start
     for server, app in started:

@@ -94,24 +94,12 @@ def test_reports_requests(run: Any) -> None:
 # ---------------------------------------------------------------------------- the emulator
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
 
 @pytest.fixture
 def emu(serve_app: Any, run: Any) -> Any:
     from timctl.emulator.faults import Faults
 
-    served = serve_app("sc", 1400000094, faults=Faults(rate_limit=False))
-    served.clock = Clock()
-    served.app.clock = served.clock
+    served = serve_app("sc", 1400000094, faults=Faults(rate_limit=False), frozen_clock=True)
     assert run(*P, "users", "import", "ann", "bob", "cat").code == 0
     assert run(*P, "push", "tags", "add", "ann", "bob", "--tag", "beta").code == 0
     return served

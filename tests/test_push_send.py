@@ -7,7 +7,6 @@ when half the answers are lost."""
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -18,18 +17,6 @@ from timctl.cli.push_send import idempotent_random
 LOCAL = ("-p", "local")
 USERS = ("ann", "bob", "cat", "dan", "eve")
 
-
-class Clock:
-    """The emulator app's clock: real time, plus what a test adds (pushes are > 1 s apart)."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def dry(run: Any, *args: str) -> dict[str, Any]:
@@ -123,9 +110,7 @@ def emu(serve_app: Any, run: Any) -> Any:
     from timctl.emulator.faults import Faults
 
     faults = Faults(seed=11)  # the gateway's rate limits on, as `emulator serve` runs
-    served = serve_app("pu", 1400000091, faults=faults)
-    served.clock = Clock()
-    served.app.clock = served.clock
+    served = serve_app("pu", 1400000091, faults=faults, frozen_clock=True)
     served.faults = faults
     p = ("-p", "pu")
     assert run(*p, "users", "import", *USERS).code == 0

@@ -5,7 +5,6 @@ reported unknown and never re-sent, recalling a task (asks, 90050 on a second re
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 import pytest
@@ -14,25 +13,13 @@ import requests
 P = ("-p", "tp")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
 
 @pytest.fixture
 def emu(serve_app: Any, run: Any, tmp_path: Any) -> Any:
     from timctl.emulator.faults import Faults
 
     faults = Faults(rate_limit=False)
-    served = serve_app("tp", 1400000093, faults=faults)
-    served.clock = Clock()
-    served.app.clock = served.clock
+    served = serve_app("tp", 1400000093, faults=faults, frozen_clock=True)
     served.faults = faults
     ids = tmp_path / "ids.txt"
     ids.write_text("".join(f"u{i:04d}\n" for i in range(1200)))
