@@ -105,6 +105,20 @@ def user_field(ctx: Context, body: dict[str, Any], field: str) -> str:
     return value
 
 
+def member_item(ctx: Context, item: Any, group_type: str) -> tuple[str, str]:
+    """(UserID, Role) of one MemberList object (create_group, import_group_member): Role
+    absent means Member; Admin only in groups that have admins."""
+    if not isinstance(item, dict):
+        raise ctx.bad_param("MemberList items are {\"Member_Account\": ...} objects")
+    user = user_field(ctx, item, "Member_Account")
+    role = item.get("Role", "Member")
+    if role not in ("Admin", "Member"):
+        raise ctx.bad_param("MemberList Role may only be \"Admin\" (absent: Member)")
+    if role == "Admin" and group_type not in WITH_ADMINS:
+        raise ctx.bad_param(f"{group_type} groups have no Admin role")
+    return user, role
+
+
 def must_exist(ctx: Context, user_ids: list[str]) -> None:
     missing = [u for u in user_ids if u not in accounts.existing(ctx.db, ctx.sdkappid, user_ids)]
     if missing:

@@ -80,14 +80,7 @@ def _members(ctx: Context, body: dict[str, Any], group_type: str,
                                        f" {MAX_INITIAL}")
     out: dict[str, tuple[str, str, dict[str, str]]] = {}
     for item in items:
-        if not isinstance(item, dict):
-            raise ctx.bad_param("MemberList items are {\"Member_Account\": ...} objects")
-        user = common.user_field(ctx, item, "Member_Account")
-        role = item.get("Role", "Member")
-        if role not in ("Admin", "Member"):
-            raise ctx.bad_param("MemberList Role may only be \"Admin\" (absent: Member)")
-        if role == "Admin" and group_type not in common.WITH_ADMINS:
-            raise ctx.bad_param(f"{group_type} groups have no Admin role")
+        user, role = common.member_item(ctx, item, group_type)
         data = common.custom_data(ctx, item.get("AppMemberDefinedData", []),
                                   "AppMemberDefinedData", MEMBER_DATA)
         if user != owner:

@@ -29,14 +29,7 @@ def import_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _item(ctx: Context, item: Any, group_type: str) -> tuple[str, str, float | None, int]:
-    if not isinstance(item, dict):
-        raise ctx.bad_param("MemberList items are {\"Member_Account\": ...} objects")
-    user = common.user_field(ctx, item, "Member_Account")
-    role = item.get("Role", "Member")
-    if role not in ("Admin", "Member"):
-        raise ctx.bad_param("MemberList Role may only be \"Admin\" (absent: Member)")
-    if role == "Admin" and group_type not in common.WITH_ADMINS:
-        raise ctx.bad_param(f"{group_type} groups have no Admin role")
+    user, role = common.member_item(ctx, item, group_type)
     joined = item.get("JoinTime")
     if joined is not None and not is_int(joined):
         raise ctx.bad_param("JoinTime must be a Unix time")
