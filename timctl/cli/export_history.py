@@ -23,7 +23,7 @@ from typing import IO, Any
 import click
 
 from timctl.cli.context import AppContext
-from timctl.cli.messages_history import When
+from timctl.cli.messages_history import C2C_PAGE, When
 from timctl.cli.options import dry_run_option, pass_app
 from timctl.cli.records import decode_line
 from timctl.errors import UsageError
@@ -236,7 +236,7 @@ def _plan(app: AppContext, inputs: Inputs, pairs: list[tuple[str, str]], all_gro
     if pairs:
         a, b = pairs[0]
         app.call(walk.ROAM, {"Operator_Account": a, "Peer_Account": b,
-                             "MaxCnt": walk.C2C_PAGE, "MinTime": start, "MaxTime": end})
+                             "MaxCnt": C2C_PAGE, "MinTime": start, "MaxTime": end})
 
 
 def _export(app: AppContext, out: IO[str], inputs: Inputs, pairs: list[tuple[str, str]],

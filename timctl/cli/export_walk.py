@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from timctl import exit_codes
+from timctl import endpoints, exit_codes
+from timctl.cli.groups_members import COMMUNITY_PAGE
+from timctl.cli.messages_history import C2C_PAGE
 from timctl.errors import ApiError
 from timctl.history import records as history
 from timctl.rest import paging
@@ -33,10 +35,9 @@ GROUP_HISTORY = "group_open_http_svc/group_msg_get_simple"
 ROAM = "openim/admin_getroammsg"
 ALL_GROUPS = "group_open_http_svc/get_appid_group_list"
 PROFILE_TAGS = {"Tag_Profile_IM_Nick": "nick", "Tag_Profile_IM_Image": "face_url"}
-USERS_A_CALL = 100
-COMMUNITY_PAGE = 100
-GROUPS_A_CALL = 50
-C2C_PAGE = 100  # MaxCnt: no documented maximum; answers are also cut near 13 KB
+# per-call maxima from the endpoint table; page sizes shared with the commands that page
+USERS_A_CALL = endpoints.batch_max(PORTRAIT)
+GROUPS_A_CALL = endpoints.batch_max(GROUP_INFO)
 RECALLED = 8  # MsgFlagBits of a recalled one-to-one message
 NO_IMPORT = ("AVChatRoom",)
 

@@ -15,9 +15,10 @@ from typing import Any
 
 import click
 
-from timctl import exit_codes
+from timctl import endpoints, exit_codes
 from timctl.cli.context import AppContext
 from timctl.cli.groups import groups
+from timctl.cli.groups_members import COMMUNITY_PAGE
 from timctl.cli.options import dry_run_option, output_options, pass_app
 from timctl.errors import ApiError, TimError, UsageError
 from timctl.groups_plan import Group, Plan, diff, dump, exported, live_group, load, plan
@@ -28,8 +29,6 @@ INFO = f"{G}/get_group_info"
 MEMBERS = f"{G}/get_group_member_info"
 LIST = f"{G}/get_appid_group_list"
 ATTRS = "group_open_attr_http_svc/get_group_attr"
-INFO_MAX = 50  # groups per get_group_info call
-COMMUNITY_PAGE = 100  # Communities page members with Next, at most 100 a page
 MISSING = frozenset({10010, 10015})  # dismissed / never existed
 COLUMNS = ["group", "type", "result", "changes", "reason"]
 PLAN_COLUMNS = ["group", "result", "endpoint", "body"]
@@ -40,8 +39,9 @@ PLAN_COLUMNS = ["group", "result", "endpoint", "body"]
 def read_infos(client: Any, ids: list[str]) -> dict[str, dict[str, Any] | None | str]:
     """get_group_info item of each group; None when it does not exist; an error text."""
     found: dict[str, dict[str, Any] | None | str] = {}
-    for start in range(0, len(ids), INFO_MAX):
-        chunk = ids[start:start + INFO_MAX]
+    info_max = endpoints.batch_max(INFO)
+    for start in range(0, len(ids), info_max):
+        chunk = ids[start:start + info_max]
         try:
             answer = client.call(INFO, {"GroupIdList": chunk})
         except ApiError as exc:

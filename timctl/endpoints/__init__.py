@@ -91,6 +91,14 @@ def get(name: str) -> Endpoint | None:
     return None
 
 
+def batch_max(name: str) -> int:
+    """The documented items-per-call maximum of table endpoint `name` (KeyError if none)."""
+    found = get(name)
+    if found is None or found.batch_max is None:
+        raise KeyError(f"{name}: no batch maximum in the endpoint table")
+    return found.batch_max
+
+
 def adhoc(name: str) -> Endpoint:
     """A spec for a `service/command` the table does not know (`timctl api` calls it anyway):
     the default rate, and never re-sent blindly since nothing is known about it."""
