@@ -47,8 +47,8 @@ SERVICE_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 __all__ = ["DEFAULT_RATE", "ENDPOINTS", "FAMILIES", "RETRY_CLASSES", "SERVICE_FAMILIES",
-           "Batch", "Dedup", "Endpoint", "Field", "Paging", "adhoc", "canonical_name", "get",
-           "services"]
+           "Batch", "Dedup", "Endpoint", "Field", "Paging", "adhoc", "batch_max", "canonical_name",
+           "get", "services"]
 
 _BY_NAME: dict[str, Endpoint] = {}
 _LEGACY: dict[str, Endpoint] = {}
