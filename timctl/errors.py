@@ -48,6 +48,16 @@ HINTS: dict[int, str] = {
     70016: "the app lives in another data center: check --region",
     70020: "the app lives in another data center, or the SDKAppID is wrong: check --region",
     70403: "the admin (identifier) must be an App Admin configured in the console",
+    # the push services' own codes (1047/37166, trtc.io/document/74196)
+    90024: "another push went out less than 1 s before: pushes must be more than 1 second "
+           "apart (documented); nothing was pushed, wait a second and run it again",
+    90047: "the app's daily push quota is used up (100 a day by default, all, tag and "
+           "attribute pushes together); it resets the next day",
+    90045: "this push service is not enabled for the app (all_member_push needs an edition "
+           "that includes it, timpush the push plugin): enable it in the console, or try "
+           "--service",
+    90033: "an attribute name is not one of the app's (see: timctl push attr-names get)",
+    90039: "tag and attribute conditions cannot be combined",
 }
 
 

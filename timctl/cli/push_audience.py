@@ -22,7 +22,6 @@ from timctl.cli.options import dry_run_option, output_options, pass_app, yes_opt
 from timctl.cli.push import push
 from timctl.cli.push_common import (
     TIMPUSH,
-    call,
     check_name,
     endpoint,
     name_problem,
@@ -65,7 +64,7 @@ def tags() -> None:
 @pass_app
 def names_get(app: AppContext, service: str) -> None:
     """The app's attribute names, one row per named slot."""
-    answer = call(app, endpoint(service, "get_attr_name"), {})
+    answer = app.call(endpoint(service, "get_attr_name"), {})
     if answer is None:
         return
     names = answer.get("AttrNames") or {}
@@ -114,7 +113,7 @@ def names_set(app: AppContext, names: tuple[str, ...], service: str,
                 raise UsageError(f"--type {value!r}: slot {slot} is not named in this call")
             kinds[slot] = ATTR_TYPES[kind]
         body["AttrTypes"] = kinds
-    if call(app, endpoint(service, "set_attr_name"), body) is None:
+    if app.call(endpoint(service, "set_attr_name"), body) is None:
         return
     app.emit([{"Slot": s, "Name": n, **({"Type": body["AttrTypes"][s]}
                                         if s in body.get("AttrTypes", {}) else {})}

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 
 import click
 
-from timctl.cli.context import AppContext
 from timctl.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,20 +50,6 @@ COMMANDS: dict[str, dict[str, str]] = {
               "remove_attr": "remove_attr", "get_tag": "get_tag", "add_tag": "add_tag",
               "remove_tag": "remove_tag", "clear_tags": "clear_all_tags"},
 }
-
-# Hints for the push services' own codes (1047/37166, trtc.io/document/74196).
-HINTS: dict[int, str] = {
-    90024: "another push went out less than 1 s before: pushes must be more than 1 second "
-           "apart (documented); nothing was pushed, wait a second and run it again",
-    90047: "the app's daily push quota is used up (100 a day by default, all, tag and "
-           "attribute pushes together); it resets the next day",
-    90045: "this push service is not enabled for the app (all_member_push needs an edition "
-           "that includes it, timpush the push plugin): enable it in the console, or try "
-           "--service",
-    90033: "an attribute name is not one of the app's (see: timctl push attr-names get)",
-    90039: "tag and attribute conditions cannot be combined",
-}
-
 
 def service_option(f: F) -> F:
     return click.option("--service", type=click.Choice(SERVICES), default=DEFAULT_SERVICE,
@@ -101,28 +86,6 @@ def pair(value: str, flag: str) -> tuple[str, str]:
     if not sep:
         raise UsageError(f"{flag}: expected NAME=VALUE, got {value!r}")
     return check_name(name.strip(), "attribute name", flag), check_name(val, "value", flag)
-
-
-def hinted(exc: Any) -> Any:
-    """The ApiError `exc` with the push services' hint for its code (the same otherwise)."""
-    from timctl.errors import ApiError
-
-    if isinstance(exc, ApiError) and exc.code in HINTS and not exc.hint:
-        return ApiError(exc.code, exc.info, exc.endpoint, exc.response, hint=HINTS[exc.code])
-    return exc
-
-
-def call(app: AppContext, name: str, body: dict[str, Any]) -> dict[str, Any] | None:
-    """app.call with the push hints on a refusal."""
-    from timctl.errors import ApiError
-
-    try:
-        return app.call(name, body)
-    except ApiError as exc:
-        better = hinted(exc)
-        if better is exc:
-            raise
-        raise better from None
 
 
 # ---------------------------------------------------------------------------- audiences

@@ -22,7 +22,6 @@ from timctl.cli.push import push
 from timctl.cli.push_common import (
     audience_from,
     audience_options,
-    call,
     notification,
     notification_options,
     when,
@@ -116,7 +115,7 @@ def add(app: AppContext, at: str, **flags: Any) -> None:
     answer was lost is not re-sent (exit 8); check `push schedule list` before re-running."""
     when_ = sched_at(at)
     kind, body = content(app, flags)
-    answer = call(app, ADD, {"Sdkappid": app.settings().sdkappid, "Type": kind,
+    answer = app.call(ADD, {"Sdkappid": app.settings().sdkappid, "Type": kind,
                              "SchedAt": when_, "Content": body})
     if answer is not None:
         task = answer.get("TaskID", answer.get("TaskId"))
@@ -136,7 +135,7 @@ def task_id(value: str) -> int:
 @pass_app
 def get(app: AppContext, task: str) -> None:
     """One scheduled task: type, time, content, status, and the push TaskId once sent."""
-    answer = call(app, GET, {"Sdkappid": app.settings().sdkappid, "TaskID": task_id(task)})
+    answer = app.call(GET, {"Sdkappid": app.settings().sdkappid, "TaskID": task_id(task)})
     if answer is not None:
         app.emit(answer.get("TaskInfo", answer), default_format="yaml")
 
@@ -195,7 +194,7 @@ def modify(app: AppContext, task: str, at: str | None, **flags: Any) -> None:
     if app.dry_run:  # the stored task is not read: its Type and content are unknown
         request["Type"] = kind or "<the task's Type>"
     else:
-        info = (call(app, GET, {"Sdkappid": sdkappid, "TaskID": number}) or {}).get(
+        info = (app.call(GET, {"Sdkappid": sdkappid, "TaskID": number}) or {}).get(
             "TaskInfo") or {}
         stored = info.get("Type")
         if kind is not None and stored is not None and kind != stored:
@@ -206,7 +205,7 @@ def modify(app: AppContext, task: str, at: str | None, **flags: Any) -> None:
             body = {**info["Content"], **body}
     if body:
         request["Content"] = body
-    if call(app, MODIFY, request) is not None:
+    if app.call(MODIFY, request) is not None:
         app.emit({"TaskID": number, "Status": "modified"}, columns=["TaskID", "Status"])
 
 
@@ -223,11 +222,11 @@ def delete(app: AppContext, tasks: tuple[str, ...]) -> None:
     app.confirm(f"Delete {len(numbers)} scheduled push task(s)?")
     rows = []
     for number in numbers:
-        info = {} if app.dry_run else (call(app, GET, {"Sdkappid": sdkappid,
+        info = {} if app.dry_run else (app.call(GET, {"Sdkappid": sdkappid,
                                                        "TaskID": number}) or {})
         kind = ("<the task's Type>" if app.dry_run
                 else (info.get("TaskInfo") or {}).get("Type", "All"))
-        if call(app, DELETE, {"Sdkappid": sdkappid, "TaskID": number, "Type": kind}) is None:
+        if app.call(DELETE, {"Sdkappid": sdkappid, "TaskID": number, "Type": kind}) is None:
             continue
         rows.append({"TaskID": number, "Status": "deleted"})
     if not app.dry_run:

@@ -33,7 +33,6 @@ from timctl.cli.push_common import (
     TIMPUSH,
     audience_from,
     audience_options,
-    call,
     endpoint,
     service_option,
 )
@@ -153,7 +152,7 @@ def send(app: AppContext, service: str, sender: str | None, lifetime: int | None
     body.update(fields)
     if cond is not None:
         body["Condition"] = cond
-    answer = call(app, endpoint(service, "push"), body)
+    answer = app.call(endpoint(service, "push"), body)
     if answer is None:
         return  # --dry-run printed the request
     app.emit({"TaskId": answer.get("TaskId"), "Service": service,

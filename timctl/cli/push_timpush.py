@@ -23,7 +23,7 @@ from timctl.cli.bulk import bulk_from, bulk_options, run_bulk
 from timctl.cli.context import AppContext
 from timctl.cli.options import dry_run_option, output_options, pass_app, yes_option
 from timctl.cli.push import push
-from timctl.cli.push_common import call, notification, notification_options, when
+from timctl.cli.push_common import notification, notification_options, when
 from timctl.cli.records import Reader
 from timctl.errors import UsageError
 
@@ -140,7 +140,7 @@ def revoke(app: AppContext, task_id: str, title: str | None, desc: str | None,
         raise UsageError("TASK_ID: empty")
     body = {"TaskId": task_id, "OfflinePushInfo": notification(title, desc, ext)}
     app.confirm(f"Recall push task {task_id}?")
-    if call(app, REVOKE, body) is not None:
+    if app.call(REVOKE, body) is not None:
         app.emit({"TaskId": task_id, "Status": "recalled"}, columns=["TaskId", "Status"])
 
 
@@ -186,7 +186,7 @@ def trace(app: AppContext, task_id: str, user: str) -> None:
     """One push task's delivery to one user, per device (InstanceTrace), as answered."""
     from timctl.cli.inputs import check_user_id
 
-    answer = call(app, TRACE, {"TaskID": task_id, "UserID": check_user_id(user, "USERID")})
+    answer = app.call(TRACE, {"TaskID": task_id, "UserID": check_user_id(user, "USERID")})
     if answer is not None:
         app.emit(answer.get("InstanceTrace", _strip(answer)), default_format="yaml")
 
@@ -212,7 +212,7 @@ def _per_five(app: AppContext, name: str, task_ids: tuple[str, ...], since: str 
     chunks = [ids[i:i + PER_CALL] for i in range(0, len(ids), PER_CALL)] or [[]]
     results: list[Any] = []
     for chunk in chunks:
-        answer = call(app, name, {**span, "TaskID": chunk})
+        answer = app.call(name, {**span, "TaskID": chunk})
         if answer is None:
             continue
         results.extend(answer.get("Results") or [])
