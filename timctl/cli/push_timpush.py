@@ -13,7 +13,6 @@ most 5 a call, none = the overall figures); trace: one task's delivery to one us
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from typing import Any
 
@@ -38,31 +37,6 @@ REPORT_DAYS = 7  # reports cover the last 7 days
 UINT32 = 2**32
 BATCH_COLUMNS = ["To_Account", "Status", "TaskId", "ErrorCode", "ErrorInfo"]
 STATUS = {"ok": "pushed", "failed": "failed", "skipped": "skipped", "unknown": "unknown"}
-
-
-class _TaskIds:
-    """The client, noting the TaskId each batch call answered per recipient (the bulk
-    runner's rows know only each item's outcome). Rows take their entries as chunks settle,
-    so it holds only the calls in flight, never the whole input."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-        self.by_user: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def call(self, name: Any, body: dict[str, Any] | None = None) -> Any:
-        answer = self._client.call(name, body)
-        with self._lock:
-            for user in (body or {}).get("To_Account") or []:
-                self.by_user[user] = answer.get("TaskId")
-        return answer
-
-    def take(self, user: str) -> str | None:
-        with self._lock:
-            return self.by_user.pop(user, None)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
 
 
 @push.command("batch")
@@ -99,20 +73,13 @@ def batch(app: AppContext, recipients: tuple[str, ...], sender: str | None, titl
                             "OfflinePushInfo": info}
     if data_id is not None:
         base["DataId"] = data_id
-    recorder: _TaskIds | None = None
-    if not app.dry_run:
-        recorder = _TaskIds(app.client())
-        app._client = recorder  # the runner calls through it
-
     def build(chunk: list[Any]) -> dict[str, Any]:
         return {**base, "To_Account": [r.key for r in chunk],
                 "MsgRandom": secrets.randbelow(UINT32 - 1) + 1}
 
     def to_row(outcome: Any) -> dict[str, Any]:
         user = getattr(outcome.item, "key", None) or outcome.item.raw
-        task = recorder.take(user) if recorder else None
-        if outcome.status != "ok":
-            task = None
+        task = (outcome.row or {}).get("TaskId") if outcome.status == "ok" else None
         return {"To_Account": user, "Status": STATUS[outcome.status], "TaskId": task,
                 "ErrorCode": outcome.code, "ErrorInfo": outcome.info}
 

@@ -90,7 +90,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # users/s for free/trial, 500 standard, 800 advanced; 269/108906 said 30 calls/s. The
     # lowest newer figure is metered.
     once(TP, "batch", "Push to a list of up to 500 users", rate=30, rate_unit="items",
-         batch=Batch("To_Account", 500),
+         batch=Batch("To_Account", 500, echo=("TaskId",)),
          request=(uid("From_Account"), uids("To_Account", 500), u32("MsgRandom", True),
                   obj("OfflinePushInfo", True), text("DataId", 64)),
          rate_note="users/s by edition: free/trial 30, standard 500, advanced 800"),

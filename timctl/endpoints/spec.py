@@ -64,6 +64,9 @@ class Batch:
     # Response field with each item's data when it is not `result` (query_online_status:
     # statuses in QueryResult, failures in ErrorList), keyed by `result_key` too
     rows: str | None = None
+    # Answer fields that hold one value for the whole call, copied into each done item's
+    # row (timpush/batch: the TaskId of the push to all its users)
+    echo: tuple[str, ...] = ()
     result_code: str = "ResultCode"  # key of the per-item code inside a result object
     # Values of `result_code` that mean the item succeeded, compared as received: most APIs use
     # 0, some count up (add_group_member Result: 1 added, 2 already a member, 3 pending

@@ -7,7 +7,7 @@ counts as done: the first attempt did the work, the retry found nothing left to 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from timctl.endpoints import Endpoint
@@ -28,7 +28,18 @@ class ItemResult:
 def item_results(ep: Endpoint, response: dict[str, Any], items: Sequence[str]) -> list[ItemResult]:
     """One result per requested item, in request order (duplicates answered once each). Each
     carries the item's data row where the answer has one; an endpoint that takes one item
-    per call gets the whole answer as its row."""
+    per call gets the whole answer as its row. Answer fields the spec's Batch.echo names
+    (one value for the whole call, e.g. timpush/batch's TaskId) join every done item's row."""
+    results = _item_results(ep, response, items)
+    echo = ep.batch.echo if ep.batch else ()
+    shared = {k: response[k] for k in echo if k in response}
+    if not shared:
+        return results
+    return [replace(r, row={**(r.row or {}), **shared}) if r.ok else r for r in results]
+
+
+def _item_results(ep: Endpoint, response: dict[str, Any],
+                  items: Sequence[str]) -> list[ItemResult]:
     batch = ep.batch
     if batch is None:
         return [ItemResult(i, 0, row=dict(response)) for i in items]
